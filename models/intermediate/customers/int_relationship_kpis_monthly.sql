@@ -1,0 +1,2 @@
+-- placeholder until its issue lands: no rows yet
+{{ empty_kpi_rows() }}

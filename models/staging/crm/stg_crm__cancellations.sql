@@ -1,0 +1,16 @@
+with
+
+source as (
+    {{ export_relation('cancellations') }}
+),
+
+renamed as (
+    select
+        {{ parse_text('order_id') }} as order_id,
+        {{ parse_timestamp_utc('cancelled_at') }} as cancelled_at,
+        lower({{ parse_text('reason') }}) as reason,
+        {{ parse_decimal('refunded_amount') }} as refunded_amount
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,17 @@
+-- personal data (full_name, email) stops here: it is not selected
+with
+
+source as (
+    {{ export_relation('reps') }}
+),
+
+renamed as (
+    select
+        {{ parse_text('rep_id') }} as rep_id,
+        {{ parse_text('team') }} as team,
+        {{ parse_date('hired_on') }} as hired_on,
+        {{ parse_date('left_on') }} as left_on
+    from source
+)
+
+select * from renamed
