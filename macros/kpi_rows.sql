@@ -5,9 +5,9 @@
         cast({{ period_month }} as date) as period_month,
         cast({{ slice_type }} as {{ dbt.type_string() }}) as slice_type,
         cast({{ slice_value }} as {{ dbt.type_string() }}) as slice_value,
-        cast({{ numerator }} as {{ dbt.type_float() }}) as numerator,
-        cast({{ denominator }} as {{ dbt.type_float() }}) as denominator,
-        cast({{ value }} as {{ dbt.type_float() }}) as value,
+        cast({{ numerator }} as {{ type_double() }}) as numerator,
+        cast({{ denominator }} as {{ type_double() }}) as denominator,
+        cast({{ value }} as {{ type_double() }}) as value,
         cast({{ is_mature }} as boolean) as is_mature
 {%- endmacro %}
 

@@ -3,6 +3,6 @@
 {% macro safe_divide(numerator, denominator) -%}
     case
         when ({{ denominator }}) is null or ({{ denominator }}) = 0 then null
-        else cast({{ numerator }} as {{ dbt.type_float() }}) / cast({{ denominator }} as {{ dbt.type_float() }})
+        else cast({{ numerator }} as {{ type_double() }}) / cast({{ denominator }} as {{ type_double() }})
     end
 {%- endmacro %}
