@@ -1,7 +1,8 @@
 with
 
+-- the export without its quarantined rows (macros/quarantine.sql)
 source as (
-    {{ export_relation('cancellations') }}
+    {{ export_rows_kept('cancellations') }}
 ),
 
 renamed as (

@@ -1,8 +1,9 @@
 -- the free-text comment may name people: it stops here, only whether there was one goes on
 with
 
+-- the export without its quarantined rows (macros/quarantine.sql)
 source as (
-    {{ export_relation('feedback') }}
+    {{ export_rows_kept('feedback') }}
 ),
 
 renamed as (

@@ -1,8 +1,9 @@
 -- personal data (full_name, email) stops here: it is not selected
 with
 
+-- the export without its quarantined rows (macros/quarantine.sql)
 source as (
-    {{ export_relation('reps') }}
+    {{ export_rows_kept('reps') }}
 ),
 
 renamed as (

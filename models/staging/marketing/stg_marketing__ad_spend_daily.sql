@@ -1,7 +1,8 @@
 with
 
+-- the export without its quarantined rows (macros/quarantine.sql)
 source as (
-    {{ export_relation('ad_spend_daily') }}
+    {{ export_rows_kept('ad_spend_daily') }}
 ),
 
 renamed as (

@@ -1,7 +1,8 @@
 with
 
+-- the export without its quarantined rows (macros/quarantine.sql)
 source as (
-    {{ export_relation('contact_requests') }}
+    {{ export_rows_kept('contact_requests') }}
 ),
 
 renamed as (

@@ -1,7 +1,8 @@
 with
 
+-- the export without its quarantined rows (macros/quarantine.sql)
 source as (
-    {{ export_relation('newsletter_sends') }}
+    {{ export_rows_kept('newsletter_sends') }}
 ),
 
 renamed as (

@@ -1,7 +1,8 @@
 with
 
+-- the export without its quarantined rows (macros/quarantine.sql)
 source as (
-    {{ export_relation('social_daily') }}
+    {{ export_rows_kept('social_daily') }}
 ),
 
 renamed as (

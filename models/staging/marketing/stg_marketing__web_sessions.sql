@@ -1,7 +1,8 @@
 with
 
+-- the export without its quarantined rows (macros/quarantine.sql)
 source as (
-    {{ export_relation('web_sessions') }}
+    {{ export_rows_kept('web_sessions') }}
 ),
 
 renamed as (

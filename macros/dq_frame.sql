@@ -1,0 +1,119 @@
+{#-
+    The frame the data-quality suite of one input table validates (python_checks/dq_suites.py):
+    one row per kept row of the export (quarantined rows are already aside), with only what
+    the rules need, computed here in SQL so that Great Expectations gets small, typed columns:
+
+    - _key: the row's key as exported (the offending keys in messages),
+    - every contract column parsed exactly as staging parses it (personal-data columns only
+      as "set or not"),
+    - <column>__unparsed: the raw text of a typed column that did not parse (else null),
+    - <column>__unresolved: a reference that names no row of its parent table (else null),
+    - <parent>__<column>: the parent's timestamp, for "not before its parent",
+    - lead_stage_events: crm_stage__unmapped and the mapped funnel_stage.
+
+    It reads the export itself, not the staging views, so the gate does not wait for the
+    staging tests (and reports an unmapped stage before the staging view stops on it).
+-#}
+
+{% macro dq_parsed(column, type) -%}
+    {%- if type == 'ts' -%}{{ parse_timestamp_utc(column) }}
+    {%- elif type == 'date' -%}cast({{ parse_date(column) }} as timestamp)
+    {%- elif type == 'num' -%}cast({{ parse_decimal(column) }} as double)
+    {%- elif type == 'int' -%}{{ parse_int(column) }}
+    {%- elif type == 'bool' -%}{{ parse_bool(column) }}
+    {%- else -%}{{ parse_text(column) }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro dq_frame(table_name) %}
+{%- set table = input_contract()[table_name] -%}
+{%- set rules = dq_rules()[table_name] -%}
+with
+
+export_rows as (
+    {{ export_rows_kept(table_name) }}
+),
+{%- for reference in rules['references'] %}
+
+-- the keys {{ reference['column'] }} may name
+reference_{{ loop.index }} as (
+    select distinct {{ parse_text(reference['to']) }} as parent_key
+    from ({{ export_rows_kept(reference['table']) }}) as parent_rows
+),
+{%- endfor %}
+{%- for parent in rules['parents'] %}
+
+-- the parent's timestamp, per parent key (the earliest, should a key repeat)
+parent_{{ loop.index }} as (
+    select
+        {{ parse_text(parent['key']) }} as parent_key,
+        min({{ parse_timestamp_utc(parent['parent_column']) }}) as parent_at
+    from ({{ export_rows_kept(parent['table']) }}) as parent_rows
+    group by 1
+),
+{%- endfor %}
+{%- if table_name == 'lead_stage_events' %}
+
+stage_mapping as (
+    select crm_stage_key as mapped_stage_key, funnel_stage as mapped_funnel_stage
+    from {{ ref('stg_config__funnel_stage_mappings') }}
+),
+{%- endif %}
+
+final as (
+    select
+        {{ export_row_key(table_name) }} as _key,
+        {%- for column in table['columns'] %}
+        {%- set normalize = rules['normalize'].get(column.name) %}
+        {%- if column.personal %}
+        case when {{ parse_text('export_rows.' ~ column.name) }} is null then null else '*' end as {{ column.name }},
+        {%- elif normalize %}
+        {{ normalize }}({{ parse_text('export_rows.' ~ column.name) }}) as {{ column.name }},
+        {%- else %}
+        {{ dq_parsed('export_rows.' ~ column.name, column.type) }} as {{ column.name }},
+        {%- endif %}
+        {%- if column.type in ('ts', 'date', 'num', 'int', 'bool') %}
+        case
+            when {{ parse_text('export_rows.' ~ column.name) }} is not null
+                and {{ dq_parsed('export_rows.' ~ column.name, column.type) }} is null
+                then export_rows.{{ column.name }}
+        end as {{ column.name }}__unparsed,
+        {%- endif %}
+        {%- endfor %}
+        {%- for reference in rules['references'] %}
+        case
+            when {{ parse_text('export_rows.' ~ reference['column']) }} is not null
+                and reference_{{ loop.index }}.parent_key is null
+                then {{ parse_text('export_rows.' ~ reference['column']) }}
+        end as {{ reference['column'] }}__unresolved,
+        {%- endfor %}
+        {%- for parent in rules['parents'] %}
+        parent_{{ loop.index }}.parent_at as {{ parent['frame_column'] }},
+        {%- endfor %}
+        {%- if table_name == 'lead_stage_events' %}
+        case
+            when {{ parse_text('export_rows.crm_stage') }} is not null
+                and stage_mapping.mapped_stage_key is null
+                then {{ parse_text('export_rows.crm_stage') }}
+        end as crm_stage__unmapped,
+        stage_mapping.mapped_funnel_stage as funnel_stage,
+        {%- endif %}
+        1 as _row
+    from export_rows
+    {%- for reference in rules['references'] %}
+    left join reference_{{ loop.index }}
+        on {{ parse_text('export_rows.' ~ reference['column']) }} = reference_{{ loop.index }}.parent_key
+    {%- endfor %}
+    {%- for parent in rules['parents'] %}
+    left join parent_{{ loop.index }}
+        on {{ parse_text('export_rows.' ~ parent['via']) }} = parent_{{ loop.index }}.parent_key
+    {%- endfor %}
+    {%- if table_name == 'lead_stage_events' %}
+    left join stage_mapping
+        on lower(trim(export_rows.crm_stage)) = stage_mapping.mapped_stage_key
+    {%- endif %}
+)
+
+select * from final
+{% endmacro %}

@@ -1,0 +1,2 @@
+-- what the activities suite validates (python_checks/dq_suites.py): see macros/dq_frame.sql
+{{ dq_frame('activities') }}

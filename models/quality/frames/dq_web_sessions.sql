@@ -1,0 +1,2 @@
+-- what the web_sessions suite validates (python_checks/dq_suites.py): see macros/dq_frame.sql
+{{ dq_frame('web_sessions') }}

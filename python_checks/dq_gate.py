@@ -1,0 +1,273 @@
+"""The data-quality gate: run the suites (dq_suites.py) on the frames (macros/dq_frame.sql),
+turn Great Expectations' results into one table for people and BI, and say plainly what
+failed. Used by the dbt Python models validation_results and kpi_monthly_validation, and by
+the command line (`python -m b2b_sales_kpis.quality`).
+
+GX is imported and its context built once per process (per dbt run), and each suite sees only
+its table's frame: the SQL has done the parsing and the joins.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+import warnings
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from dq_rules import BLOCKING, TABLES
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+SAMPLE_SIZE = 5
+RESULT_COLUMNS = [
+    "run_id", "validated_at", "suite", "rule", "column_name", "expectation", "description",
+    "severity", "success", "element_count", "unexpected_count", "observed_value",
+    "sample_keys", "message",
+]
+_CONTEXT = {}
+
+
+def build_moment() -> datetime:
+    """Now, naive UTC (the frames hold naive UTC timestamps)."""
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+def _context():
+    """One ephemeral GX context per process, with a pandas data source."""
+    if "context" not in _CONTEXT:
+        warnings.filterwarnings("ignore", module="great_expectations")
+        logging.getLogger("great_expectations").setLevel(logging.ERROR)
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        context = gx.get_context(mode="ephemeral")
+        context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        _CONTEXT["context"] = context
+        _CONTEXT["source"] = context.data_sources.add_pandas("gate_frames")
+    return _CONTEXT["context"], _CONTEXT["source"]
+
+
+def _fmt(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, tuple | list):
+        return " vs ".join(_fmt(v) for v in value)
+    if hasattr(value, "isoformat"):
+        text = str(value)
+        return text[:-9] if text.endswith(" 00:00:00") else text
+    return str(value)
+
+
+def _hint(suite: str, column: str, rule: str, samples: list[str]) -> str:
+    """What to set or fix, where a failure has a usual cause."""
+    if rule in ("required columns and types",) and any(
+        "," in s and s.replace(".", "").replace(",", "").lstrip("+-").isdigit() for s in samples
+    ):
+        return (" Hint: these look like decimal commas: set csv_decimal_separator: ',' "
+                "(CSV_DECIMAL=',' for make build).")
+    if rule == "timestamps parse" and any("." in s and s[:2].isdigit() and s[2:3] == "."
+                                          for s in samples):
+        return " Hint: dates must be ISO 8601 (YYYY-MM-DD), not DD.MM.YYYY."
+    if rule == "every stage name mapped":
+        return (" Hint: add the stage to funnel_stage_mapping (a funnel_stage_mapping.csv in "
+                "the export folder replaces the shipped one).")
+    return ""
+
+
+def _result_row(run_id, validated_at, suite: str, res) -> dict:
+    config = res.expectation_config
+    meta = config.meta or {}
+    result = res.result or {}
+    column = meta.get("column", "")
+    rule = meta.get("rule", "")
+    severity = meta.get("severity", BLOCKING)
+    element_count = result.get("element_count")
+    unexpected = result.get("unexpected_count")
+    observed = result.get("observed_value")
+    keys, values = [], []
+    for item in result.get("partial_unexpected_index_list") or []:
+        key = item.get("_key")
+        if key is not None and key not in keys:
+            keys.append(str(key))
+    for value in result.get("partial_unexpected_list") or []:
+        text = "<empty>" if value is None or (isinstance(value, float) and pd.isna(value)) \
+            else _fmt(value)
+        if text not in values:
+            values.append(text)
+    if observed is None and unexpected is not None:
+        observed = (f"{unexpected} unexpected" + (f": {', '.join(values[:SAMPLE_SIZE])}"
+                                                  if values and values != ["<empty>"] else ""))
+    success = bool(res.success)
+    if res.exception_info and res.exception_info.get("raised_exception"):
+        success = False
+        observed = f"error: {res.exception_info.get('exception_message')}"
+    where = f"{suite}.{column}" if column else suite
+    message = ""
+    if not success:
+        count = (f"{unexpected} of {element_count} rows" if unexpected is not None
+                 else f"observed {observed}")
+        message = (f"table {suite}, column {column or '-'}, rule '{rule}' ({severity}): "
+                   f"{config.description}: {count} fail")
+        if keys:
+            message += f"; e.g. {suite} {', '.join(keys[:SAMPLE_SIZE])}"
+        if values and values != ["<empty>"]:
+            message += f" (values: {', '.join(values[:SAMPLE_SIZE])})"
+        message += "." + _hint(suite, column, rule, values)
+    return {
+        "run_id": run_id,
+        "validated_at": validated_at,
+        "suite": suite,
+        "rule": rule,
+        "column_name": column or None,
+        "expectation": config.type,
+        "description": config.description,
+        "severity": severity,
+        "success": success,
+        "element_count": element_count,
+        "unexpected_count": unexpected,
+        "observed_value": None if observed is None else _fmt(observed),
+        "sample_keys": ", ".join(keys[:SAMPLE_SIZE]) or None,
+        "message": message or f"{where}: {config.description}: ok",
+    }
+
+
+def validate(suite, frame: pd.DataFrame, run_id: str, validated_at: datetime) -> list[dict]:
+    """Validate one frame against one suite; one result row per expectation."""
+    import great_expectations as gx
+
+    context, source = _context()
+    name = suite.name
+    try:
+        asset = source.get_asset(name)
+    except LookupError:
+        asset = source.add_dataframe_asset(name)
+    try:
+        batch_definition = asset.get_batch_definition("whole")
+    except (KeyError, LookupError, ValueError):
+        batch_definition = asset.add_batch_definition_whole_dataframe("whole")
+    suite = context.suites.add_or_update(suite)
+    definition = context.validation_definitions.add_or_update(
+        gx.ValidationDefinition(name=f"gate_{name}", data=batch_definition, suite=suite))
+    result = definition.run(
+        batch_parameters={"dataframe": frame},
+        result_format={
+            "result_format": "SUMMARY",
+            "partial_unexpected_count": 20,
+            "unexpected_index_column_names": ["_key"] if "_key" in frame.columns else [],
+        },
+    )
+    return [_result_row(run_id, validated_at, name, res) for res in result.results]
+
+
+def run_input_suites(frames: dict[str, pd.DataFrame], moment: datetime | None = None,
+                     run_id: str | None = None) -> pd.DataFrame:
+    """Validate every input table's frame; the results table (RESULT_COLUMNS)."""
+    from dq_suites import input_suite
+
+    moment = moment or build_moment()
+    run_id = run_id or uuid.uuid4().hex[:12]
+    rows: list[dict] = []
+    for table in TABLES:
+        frame = frames[table.name]
+        rows.extend(validate(input_suite(table.name, moment), frame, run_id, moment))
+    return results_frame(rows)
+
+
+def run_kpi_suite(frame: pd.DataFrame, moment: datetime | None = None,
+                  run_id: str | None = None) -> pd.DataFrame:
+    from dq_suites import kpi_monthly_suite
+
+    moment = moment or build_moment()
+    run_id = run_id or uuid.uuid4().hex[:12]
+    return results_frame(validate(kpi_monthly_suite(), frame, run_id, moment))
+
+
+def results_frame(rows: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=RESULT_COLUMNS)
+    for name in ("element_count", "unexpected_count"):
+        frame[name] = frame[name].astype("Int64")
+    frame["success"] = frame["success"].astype(bool)
+    frame["validated_at"] = pd.to_datetime(frame["validated_at"])
+    for name in ("run_id", "suite", "rule", "column_name", "expectation", "description",
+                 "severity", "observed_value", "sample_keys", "message"):
+        frame[name] = frame[name].astype(object)
+    return frame
+
+
+def blocking_failures(results: pd.DataFrame) -> list[str]:
+    failed = results[(results["severity"] == BLOCKING) & ~results["success"]]
+    return failed["message"].tolist()
+
+
+def target_dir() -> Path:
+    """Where dbt writes its artefacts: DBT_TARGET_PATH, else <project>/target."""
+    path = Path(os.environ.get("DBT_TARGET_PATH") or "target")
+    return path if path.is_absolute() else PROJECT_DIR / path
+
+
+def quarantine_summary(relation) -> pd.DataFrame:
+    """Quarantined rows per table and reason, with a few keys (relation: quarantined_rows)."""
+    return relation.aggregate(
+        "table_name, quarantine_reason, count(*) as row_count, "
+        "array_to_string(list_slice(list(row_key order by row_key), 1, 5), ', ') as sample_keys",
+        "table_name, quarantine_reason",
+    ).order("table_name, quarantine_reason").df()
+
+
+KPI_FRAME_SQL = """
+with
+
+unioned as (
+    select * from gate_kpi_funnel
+    union all select * from gate_kpi_order_quality
+    union all select * from gate_kpi_customers
+    union all select * from gate_kpi_relationships
+    union all select * from gate_kpi_marketing
+    union all select * from gate_kpi_people
+),
+
+catalog as (select kpi_code, unit from gate_kpi_catalog),
+
+months as (select distinct period_month from gate_kpi_calendar)
+
+select
+    concat_ws('|', unioned.kpi_code, strftime(unioned.period_month, '%Y-%m'),
+              unioned.slice_type, unioned.slice_value) as _key,
+    unioned.kpi_code,
+    cast(unioned.period_month as timestamp) as period_month,
+    unioned.slice_type,
+    unioned.slice_value,
+    unioned.numerator,
+    unioned.denominator,
+    unioned.value,
+    unioned.is_mature,
+    case when catalog.kpi_code is null then unioned.kpi_code end as kpi_code__unknown,
+    case when unioned.period_month is not null and months.period_month is null
+        then cast(unioned.period_month as varchar) end as period_month__outside,
+    case when catalog.unit = 'share' then unioned.value end as share_value,
+    case when unioned.kpi_code = 'nps' then unioned.value end as score_value,
+    case
+        when unioned.numerator is not null and unioned.denominator is not null
+            and unioned.denominator <> 0 and unioned.value is not null
+            and abs(unioned.value - (case when unioned.kpi_code = 'nps' then 100.0 else 1.0 end)
+                * unioned.numerator / unioned.denominator) > 1e-9 * greatest(1, abs(unioned.value))
+            then unioned.value
+    end as value__not_the_ratio,
+    case when unioned.denominator = 0 and unioned.value is not null then unioned.value end
+        as value__on_zero_denominator
+from unioned
+left join catalog on unioned.kpi_code = catalog.kpi_code
+left join months on unioned.period_month = months.period_month
+"""
+
+
+def kpi_frame(con, relations: dict) -> pd.DataFrame:
+    """The kpi_monthly suite's frame: the rows kpi_monthly will publish, with the catalog's
+    unit and the calendar looked up (relations: DuckDB relations by name, see
+    models/quality/kpi_monthly_validation.py)."""
+    for name, relation in relations.items():
+        con.execute(f"create or replace temp view gate_kpi_{name} as {relation.sql_query()}")
+    return con.sql(KPI_FRAME_SQL).df()
