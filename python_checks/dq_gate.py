@@ -43,6 +43,9 @@ def _context():
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
+        for name in ("great_expectations", "great_expectations.data_context.types.base"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+
         context = gx.get_context(mode="ephemeral")
         context.variables.progress_bars = ProgressBarsConfig(globally=False)
         _CONTEXT["context"] = context
@@ -107,10 +110,10 @@ def _result_row(run_id, validated_at, suite: str, res) -> dict:
     where = f"{suite}.{column}" if column else suite
     message = ""
     if not success:
-        count = (f"{unexpected} of {element_count} rows" if unexpected is not None
-                 else f"observed {observed}")
+        count = (f"{unexpected} of {element_count} rows fail" if unexpected is not None
+                 else f"observed {_fmt(observed)}")
         message = (f"table {suite}, column {column or '-'}, rule '{rule}' ({severity}): "
-                   f"{config.description}: {count} fail")
+                   f"{config.description}: {count}")
         if keys:
             message += f"; e.g. {suite} {', '.join(keys[:SAMPLE_SIZE])}"
         if values and values != ["<empty>"]:
@@ -167,6 +170,7 @@ def run_input_suites(frames: dict[str, pd.DataFrame], moment: datetime | None = 
     """Validate every input table's frame; the results table (RESULT_COLUMNS)."""
     from dq_suites import input_suite
 
+    _context()  # suites need an active context
     moment = moment or build_moment()
     run_id = run_id or uuid.uuid4().hex[:12]
     rows: list[dict] = []
@@ -180,6 +184,7 @@ def run_kpi_suite(frame: pd.DataFrame, moment: datetime | None = None,
                   run_id: str | None = None) -> pd.DataFrame:
     from dq_suites import kpi_monthly_suite
 
+    _context()
     moment = moment or build_moment()
     run_id = run_id or uuid.uuid4().hex[:12]
     return results_frame(validate(kpi_monthly_suite(), frame, run_id, moment))

@@ -39,9 +39,10 @@ KPI_SLICE_TYPES = ("company", "rep", "team", "segment", "lead_source", "cancella
 _SEVERITY = {BLOCKING: "critical", WARNING: "warning"}
 
 
-def _add(suite, expectation_cls, rule: str, severity: str, description: str, column=None,
+def _add(suite, expectation_cls, rule: str, severity: str, description: str, label=None,
          **kwargs):
-    meta = {"rule": rule, "severity": severity, "column": column or ""}
+    """Add one expectation; label is the contract column it is about (for people)."""
+    meta = {"rule": rule, "severity": severity, "column": label or ""}
     suite.add_expectation(expectation_cls(
         meta=meta, severity=_SEVERITY[severity], description=description, **kwargs))
 
