@@ -111,7 +111,8 @@ def inspect_file(path: Path, table: str, delimiter: str, encoding: str) -> Expor
     with path.open("rb") as handle:
         head = handle.read(SAMPLE_BYTES)
     if not head.strip():
-        info.problem = f"{path.name} is empty: not even a header line (expected {', '.join(contract_columns(table))})"
+        info.problem = (f"{path.name} is empty: not even a header line (expected "
+                        f"{', '.join(contract_columns(table))})")
         return info
     kind = _binary_kind(head)
     if kind:

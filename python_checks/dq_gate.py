@@ -16,8 +16,8 @@ import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
-
 from dq_rules import BLOCKING, TABLES
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -54,6 +54,8 @@ def _context():
 
 
 def _fmt(value) -> str:
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, tuple | list):
@@ -103,6 +105,7 @@ def _result_row(run_id, validated_at, suite: str, res) -> dict:
     if observed is None and unexpected is not None:
         observed = (f"{unexpected} unexpected" + (f": {', '.join(values[:SAMPLE_SIZE])}"
                                                   if values and values != ["<empty>"] else ""))
+    keys, values = sorted(keys), sorted(values)
     success = bool(res.success)
     if res.exception_info and res.exception_info.get("raised_exception"):
         success = False
@@ -116,7 +119,7 @@ def _result_row(run_id, validated_at, suite: str, res) -> dict:
                    f"{config.description}: {count}")
         if keys:
             message += f"; e.g. {suite} {', '.join(keys[:SAMPLE_SIZE])}"
-        if values and values != ["<empty>"]:
+        if values and values != ["<empty>"] and not set(values) <= set(keys):
             message += f" (values: {', '.join(values[:SAMPLE_SIZE])})"
         message += "." + _hint(suite, column, rule, values)
     return {

@@ -9,7 +9,6 @@ import html
 from pathlib import Path
 
 import pandas as pd
-
 from dq_gate import BLOCKING, target_dir
 
 STYLE = """

@@ -243,26 +243,19 @@ def unique_columns(table: str) -> tuple[str, ...]:
 
 
 def _jinja_literal() -> str:
+    """The SQL side of the rules as a Jinja literal (Python's repr of str/list/dict is one)."""
     lines = ["{"]
     for t in TABLES:
         r = RULES[t.name]
-        refs = ", ".join(
-            "{'column': '%s', 'table': '%s', 'to': '%s'}" % (x.column, x.parent_table,
-                                                              x.parent_column)
-            for x in r.references
-        )
-        parents = ", ".join(
-            "{'column': '%s', 'via': '%s', 'table': '%s', 'key': '%s', 'parent_column': '%s',"
-            " 'frame_column': '%s'}"
-            % (p.column, p.via, p.parent_table, p.parent_key, p.parent_column, p.frame_column)
-            for p in r.parents
-        )
-        lines.append(
-            "    '%s': {'key': %s, 'normalize': %s,\n        'references': [%s],\n"
-            "        'parents': [%s]},"
-            % (t.name, list(unique_columns(t.name)), dict(sorted(r.normalize.items())), refs,
-               parents)
-        )
+        refs = [{"column": x.column, "table": x.parent_table, "to": x.parent_column}
+                for x in r.references]
+        parents = [{"column": p.column, "via": p.via, "table": p.parent_table,
+                    "key": p.parent_key, "parent_column": p.parent_column,
+                    "frame_column": p.frame_column} for p in r.parents]
+        lines.append(f"    '{t.name}': {{'key': {list(unique_columns(t.name))!r}, "
+                     f"'normalize': {dict(sorted(r.normalize.items()))!r},")
+        lines.append(f"        'references': {refs!r},")
+        lines.append(f"        'parents': {parents!r}}},")
     lines.append("}")
     return "\n".join(lines)
 

@@ -15,9 +15,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import great_expectations as gx
-from great_expectations import expectations as gxe
-
 from dq_rules import BLOCKING, MAX_ROWS, RULES, TABLES, WARNING, unique_columns
+from great_expectations import expectations as gxe
 
 # rule names, in the order of the contract's "Bad input" section
 R_TYPES = "required columns and types"
@@ -63,8 +62,11 @@ def input_suite(table_name: str, build_moment: datetime) -> gx.ExpectationSuite:
              f"{col.name} parses as {kind}", col.name, column=f"{col.name}__unparsed")
     for col in table.columns:
         if not col.nullable and col.name not in key:
+            # a value that is there but does not parse is reported above, not here
+            condition = ({"row_condition": f"{col.name}__unparsed.isnull()",
+                          "condition_parser": "pandas"} if col in typed else {})
             _add(suite, gxe.ExpectColumnValuesToNotBeNull, R_TYPES, BLOCKING,
-                 f"{col.name} is set on every row", col.name, column=col.name)
+                 f"{col.name} is set on every row", col.name, column=col.name, **condition)
 
     # keys unique and not null
     for name in key:
