@@ -336,3 +336,38 @@ def test_empty_funnel_tables_are_valid(quarantine_build) -> None:
         "select table_name, row_count from marts.build_info "
         "where table_name in ('leads', 'lead_stage_events') order by 1") == [
         ("lead_stage_events", 0), ("leads", 0)]
+
+
+# --- the gate outside `dbt build` -----------------------------------------------------------
+
+def test_dbt_run_does_not_publish_after_a_failed_gate(tmp_path, violations_build,
+                                                      good_build) -> None:
+    """`dbt run` runs no tests: the marts refuse to build while the gate's results fail."""
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copy(violations_build.db_path, db)
+    result = dbt(["run", "-s", "kpi_monthly", "build_info"], db,
+                 data_dir=violations_build.db_path.parent / "export")
+    assert_stopped(result, good_build,
+                   "Not rebuilt: the data-quality gate's latest run has 8 failed blocking "
+                   "expectation(s) (quality.validation_results).")
+
+
+def test_command_line_gate(tmp_path, violations_build, good_build) -> None:
+    """python -m b2b_sales_kpis.quality: the same suites, around dbt."""
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_DIR / "src"),
+           "DBT_TARGET_PATH": str(tmp_path / "target")}
+    outcomes = {}
+    for name, build in (("good", good_build[0]), ("bad", violations_build)):
+        db = tmp_path / f"{name}.duckdb"
+        shutil.copy(build.db_path, db)
+        proc = subprocess.run(
+            [sys.executable, "-m", "b2b_sales_kpis.quality", "--warehouse", str(db),
+             "--data-dir", str(build.db_path.parent / "export")],
+            cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
+        outcomes[name] = (proc.returncode, proc.stdout + proc.stderr)
+    assert outcomes["good"][0] == 0, outcomes["good"][1]
+    assert "0 blocking failed" in outcomes["good"][1]
+    assert outcomes["bad"][0] == 1, outcomes["bad"][1]
+    assert "Data-quality gate failed: 8 blocking expectation(s)" in outcomes["bad"][1]
+    assert VIOLATION_MESSAGES["unknown reference"] in outcomes["bad"][1]
+    assert (tmp_path / "target" / "data_quality_report.html").exists()
