@@ -9,7 +9,10 @@
     - <column>__unparsed: the raw text of a typed column that did not parse (else null),
     - <column>__unresolved: a reference that names no row of its parent table (else null),
     - <parent>__<column>: the parent's timestamp, for "not before its parent",
-    - lead_stage_events: crm_stage__unmapped and the mapped funnel_stage.
+    - text columns the suite only needs present or not (not keys, allowed values or patterns)
+      as true or null (smaller frames: see docs/data_quality.md, "Speed"),
+    - lead_stage_events: crm_stage__unmapped and the mapped funnel_stage,
+    - _suspect: whether the row may fail an expectation (only those rows go to GX).
 
     It reads the export itself, not the staging views, so the gate does not wait for the
     staging tests (and reports an unmapped stage before the staging view stops on it).
@@ -63,11 +66,11 @@ stage_mapping as (
 
 final as (
     select
-        {{ export_row_key(table_name) }} as _key,
         {%- for column in table['columns'] %}
         {%- set normalize = rules['normalize'].get(column.name) %}
-        {%- if column.personal %}
-        case when {{ parse_text('export_rows.' ~ column.name) }} is null then null else '*' end as {{ column.name }},
+        {%- if column.type in ('id', 'text') and (column.personal or column.name not in rules['valued']) %}
+        -- only whether it is set: the suite checks nothing else here
+        case when {{ parse_text('export_rows.' ~ column.name) }} is not null then true end as {{ column.name }},
         {%- elif normalize %}
         {{ normalize }}({{ parse_text('export_rows.' ~ column.name) }}) as {{ column.name }},
         {%- else %}
@@ -99,7 +102,7 @@ final as (
         end as crm_stage__unmapped,
         stage_mapping.mapped_funnel_stage as funnel_stage,
         {%- endif %}
-        1 as _row
+        {{ export_row_key(table_name) }} as _key
     from export_rows
     {%- for reference in rules['references'] %}
     left join reference_{{ loop.index }}
@@ -113,7 +116,21 @@ final as (
     left join stage_mapping
         on lower(trim(export_rows.crm_stage)) = stage_mapping.mapped_stage_key
     {%- endif %}
+),
+
+-- _suspect: the row may fail an expectation of the suite (dq_rules.suspect_predicates) or
+-- shares its key with another row; only these rows go to Great Expectations, which judges them
+flagged as (
+    select
+        *,
+        (
+            {%- for predicate in rules['suspect'] %}
+            coalesce({{ predicate }}, false) or
+            {%- endfor %}
+            count(*) over (partition by {{ rules['key'] | join(', ') }}) > 1
+        ) as _suspect
+    from final
 )
 
-select * from final
+select * from flagged
 {% endmacro %}

@@ -78,10 +78,12 @@ class Order:
 
 @dataclass(frozen=True)
 class Condition:
-    """column must not be null where the pandas condition holds (a warning by default)."""
+    """column must not be null where the condition holds (a warning by default); the condition
+    in pandas (for GX) and in SQL (to find the rows to hand GX)."""
 
     column: str
     condition: str
+    sql_condition: str
     description: str
     severity: str = WARNING
     rule: str = "consistent values"
@@ -127,6 +129,7 @@ RULES: dict[str, TableRules] = {
             _ref("referred_by_account_id", "accounts"),
         ),
         conditions=(Condition("referred_by_account_id", 'lead_source=="referral"',
+                              "lead_source = 'referral'",
                               "a referral lead names the referring account"),),
         events=("created_at",),
     ),
@@ -242,6 +245,55 @@ def unique_columns(table: str) -> tuple[str, ...]:
     return TABLES_BY_NAME[table].key or RULES[table].unique
 
 
+def _sql_literal(value) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def suspect_predicates(table_name: str) -> list[str]:
+    """SQL conditions on a frame row, one per expectation of the table's suite: a row that
+    meets none of them passes every row-level expectation. The frame hands GX only rows that
+    meet one (GX judges them); a duplicated key is added in SQL (macros/dq_frame.sql). Each is
+    a superset of what its expectation rejects, never narrower."""
+    table = TABLES_BY_NAME[table_name]
+    r = RULES[table_name]
+    key = unique_columns(table_name)
+    out = []
+    for c in table.columns:
+        if c.type in ("ts", "date", "num", "int", "bool"):
+            out.append(f"{c.name}__unparsed is not null")
+        if not c.nullable or c.name in key:
+            out.append(f"{c.name} is null")
+    out += [f"{x.column}__unresolved is not null" for x in r.references]
+    out += [f"{name} not in ({', '.join(_sql_literal(v) for v in values)})"
+            for name, values in r.allowed.items()]
+    out += [f"not regexp_matches({name}, {_sql_literal(pattern)})"
+            for name, pattern in r.regex.items()]
+    for rng in r.ranges:
+        if rng.min_value is not None:
+            out.append(f"{rng.column} {'<=' if rng.strict_min else '<'} {rng.min_value!r}")
+        if rng.max_value is not None:
+            out.append(f"{rng.column} > {rng.max_value!r}")
+    # a day's margin: GX compares with the exact moment the gate runs
+    out += [f"{name} > cast(now() at time zone 'UTC' as timestamp) - interval 1 day"
+            for name in r.events]
+    out += [f"{p.column} < {p.frame_column}" for p in r.parents]
+    out += [f"{o.column_a} < {o.column_b}" for o in r.orders]
+    out += [f"({c.sql_condition}) and {c.column} is null" for c in r.conditions]
+    if table_name == "lead_stage_events":
+        out += ["crm_stage__unmapped is not null",
+                "lost_reason is not null and funnel_stage is distinct from 'lost'"]
+    return out
+
+
+def valued_columns(table: str) -> list[str]:
+    """The text columns whose values a suite looks at (keys, allowed values, patterns); the
+    frame hands every other text column over only as set or not (smaller and faster)."""
+    r = RULES[table]
+    names = set(unique_columns(table)) | set(r.allowed) | set(r.regex) | set(r.normalize)
+    return [c.name for c in TABLES_BY_NAME[table].columns
+            if c.name in names and c.type in ("id", "text")]
+
+
 def _jinja_literal() -> str:
     """The SQL side of the rules as a Jinja literal (Python's repr of str/list/dict is one)."""
     lines = ["{"]
@@ -254,6 +306,8 @@ def _jinja_literal() -> str:
                     "frame_column": p.frame_column} for p in r.parents]
         lines.append(f"    '{t.name}': {{'key': {list(unique_columns(t.name))!r}, "
                      f"'normalize': {dict(sorted(r.normalize.items()))!r},")
+        lines.append(f"        'valued': {valued_columns(t.name)!r},")
+        lines.append(f"        'suspect': {suspect_predicates(t.name)!r},")
         lines.append(f"        'references': {refs!r},")
         lines.append(f"        'parents': {parents!r}}},")
     lines.append("}")

@@ -30,8 +30,9 @@ def model(dbt, session):
         "contact_requests": dbt.ref("dq_contact_requests"),
         "trainings": dbt.ref("dq_trainings"),
     }
-    frames = {name: relation.df() for name, relation in relations.items()}
-    results = dq_gate.run_input_suites(frames)
+    # each frame is fetched when its suite runs: one small frame in memory at a time
+    results = dq_gate.run_input_suites(
+        lambda name: dq_gate.fetch_frame(session, relations[name].sql_query()))
 
     quarantine = dq_gate.quarantine_summary(dbt.ref("quarantined_rows"))
     files = dbt.ref("export_files").df()

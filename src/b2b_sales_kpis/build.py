@@ -89,6 +89,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="encoding of the CSV files, e.g. cp1252 (default utf-8)")
     parser.add_argument("--select", nargs="+", default=None,
                         help="build only these dbt nodes (dbt --select)")
+    parser.add_argument("--no-gate", action="store_true",
+                        help="leave the data-quality gate out (benchmarks only: marts are then "
+                             "published unchecked)")
     args = parser.parse_args(argv)
 
     build_vars: dict[str, object] = dict(dbt_vars(args.data_dir, args.as_of))
@@ -108,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
         build_vars["data_dir"] = str(copy)
         build_vars["csv_encoding"] = "utf-8"
 
+    if args.no_gate:
+        build_vars["dq_gate_in_dbt"] = False
     command = ["build", "--vars", json.dumps(build_vars)]
     if args.select:
         command += ["--select", *args.select]

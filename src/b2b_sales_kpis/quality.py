@@ -12,7 +12,7 @@ It reads the export folder (python_checks/dq_export.py), the frames quality.dq_<
 quality.quarantined_rows from the warehouse, writes quality.validation_results and
 target/data_quality_report.html, prints every failure and exits 1 on a blocking one. With
 --kpi-monthly it validates the rows of the int_*_kpis_monthly models instead. Reading the
-warehouse is the only DuckDB-specific part (`read_frames`).
+warehouse is the only DuckDB-specific part (`read_frame`).
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ sys.path.insert(0, str(PROJECT_DIR / "python_checks"))
 import dq_export  # noqa: E402
 import dq_gate  # noqa: E402
 import dq_report  # noqa: E402
-from dq_rules import TABLES  # noqa: E402
 
 from b2b_sales_kpis.build import warehouse_path  # noqa: E402
 
@@ -44,8 +43,9 @@ KPI_MODELS = {
 }
 
 
-def read_frames(con) -> dict:
-    return {t.name: con.sql(f"select * from quality.dq_{t.name}").df() for t in TABLES}
+def read_frame(con, table: str):
+    """(the rows of quality.dq_<table> that may fail, its row count)."""
+    return dq_gate.fetch_frame(con, f"select * from quality.dq_{table}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
             con.execute("insert into quality.validation_results select * from results")
             everything = con.sql("select * from quality.validation_results").df()
         else:
-            results = dq_gate.run_input_suites(read_frames(con))
+            results = dq_gate.run_input_suites(lambda table: read_frame(con, table))
             con.register("results", results)
             con.execute("create or replace table quality.validation_results as "
                         "select * from results")

@@ -1,0 +1,99 @@
+"""Speed and memory of the build on a 10x demo export, and what the data-quality gate costs.
+
+    python bench/benchmark.py [--scale 10] [--out bench/out]
+
+Generates the export (`python -m b2b_sales_kpis.demo_data --out DIR --scale N`), then builds it
+twice into fresh warehouses with `python -m b2b_sales_kpis.build`: with the gate (as
+`make build` does) and without it (`dq_gate_in_dbt: false`: no export check, no suites; the
+quarantine filter in staging stays). Prints the wall time of each build, the time of the gate's
+nodes (from dbt's run_results.json) and the peak memory (max RSS of the build process), and
+writes them to OUT/benchmark.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+GATE_NODES = ("export_files", "quarantined_rows", "validation_results", "kpi_monthly_validation",
+              "export_files_are_readable", "inputs_pass_the_gate", "kpi_monthly_passes_the_gate")
+
+
+# runs a command and reports the peak memory of its process tree (the largest process):
+# measured in a fresh process, so an earlier, bigger child (the generator) does not count
+_PEAK = (
+    "import resource, subprocess, sys; "
+    "code = subprocess.call(sys.argv[1:]); "
+    "print('PEAK_RSS_KIB', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, "
+    "file=sys.stderr); sys.exit(code)"
+)
+
+
+def run(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """(seconds, peak RSS in MiB, output)."""
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", _PEAK, *command], cwd=PROJECT_DIR, env=env,
+                          capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    output = proc.stdout + proc.stderr
+    if proc.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{output[-5000:]}")
+    peak = int(output.rsplit("PEAK_RSS_KIB", 1)[1].split()[0]) / 1024
+    return seconds, peak, output
+
+
+def node_times(target: Path) -> dict[str, float]:
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    return {r["unique_id"].split(".")[-1] if r["unique_id"].startswith("model") else
+            r["unique_id"].split(".")[2]: r["execution_time"] for r in results}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=int, default=10)
+    parser.add_argument("--out", type=Path, default=PROJECT_DIR / "bench" / "out")
+    args = parser.parse_args()
+    out = args.out.resolve()
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_DIR / "src"),
+           "DBT_PROFILES_DIR": str(PROJECT_DIR)}
+    export = out / "export"
+    seconds, _, _ = run([sys.executable, "-m", "b2b_sales_kpis.demo_data", "--out", str(export),
+                         "--scale", str(args.scale)], env)
+    rows = {p.stem: sum(1 for _ in p.open(encoding="utf-8")) - 1
+            for p in sorted(export.glob("*.csv"))}
+    print(f"export: {sum(rows.values()):,} rows in {len(rows)} tables "
+          f"(web_sessions {rows.get('web_sessions', 0):,}), generated in {seconds:.1f} s")
+
+    report: dict[str, object] = {"scale": args.scale, "rows": rows}
+    for label, extra in (("with gate", []), ("without gate", ["--no-gate"])):
+        target = out / f"target_{label.replace(' ', '_')}"
+        build_env = {**env, "B2B_KPIS_DUCKDB": str(out / f"{label.replace(' ', '_')}.duckdb"),
+                     "DBT_TARGET_PATH": str(target), "DBT_LOG_PATH": str(out / "logs")}
+        seconds, peak, output = run([sys.executable, "-m", "b2b_sales_kpis.build",
+                                     "--data-dir", str(export), *extra], build_env)
+        times = node_times(target)
+        gate = {name: round(times[name], 2) for name in GATE_NODES if name in times}
+        report[label] = {"build_seconds": round(seconds, 1), "peak_rss_mib": round(peak),
+                         "gate_seconds": round(sum(gate.values()), 1), "gate_nodes": gate}
+        print(f"{label}: build {seconds:.1f} s, peak memory {peak:.0f} MiB"
+              + (f", gate nodes {sum(gate.values()):.1f} s ({gate})" if gate else ""))
+    with_gate, without = report["with gate"], report["without gate"]
+    overhead = with_gate["build_seconds"] - without["build_seconds"]  # type: ignore[index]
+    report["gate_overhead_seconds"] = round(overhead, 1)
+    print(f"gate overhead: {overhead:.1f} s of {with_gate['build_seconds']} s "  # type: ignore[index]
+          f"({overhead / with_gate['build_seconds']:.0%})")  # type: ignore[index]
+    (out / "benchmark.json").write_text(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
