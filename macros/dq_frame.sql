@@ -5,7 +5,7 @@
 
     - _key: the row's key as exported (the offending keys in messages),
     - every contract column parsed exactly as staging parses it (personal-data columns only
-      as "set or not"),
+      as has_<column>: set or not),
     - <column>__unparsed: the raw text of a typed column that did not parse (else null),
     - <column>__unresolved: a reference that names no row of its parent table (else null),
     - <parent>__<column>: the parent's timestamp, for "not before its parent",
@@ -68,7 +68,10 @@ final as (
     select
         {%- for column in table['columns'] %}
         {%- set normalize = rules['normalize'].get(column.name) %}
-        {%- if column.type in ('id', 'text') and (column.personal or column.name not in rules['valued']) %}
+        {%- if column.personal %}
+        -- personal data: only whether it is set, under another name (has_...)
+        case when {{ parse_text('export_rows.' ~ column.name) }} is not null then true end as has_{{ column.name }},
+        {%- elif column.type in ('id', 'text') and column.name not in rules['valued'] %}
         -- only whether it is set: the suite checks nothing else here
         case when {{ parse_text('export_rows.' ~ column.name) }} is not null then true end as {{ column.name }},
         {%- elif normalize %}

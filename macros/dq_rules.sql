@@ -3,7 +3,7 @@
 {{ return({
     'reps': {'key': ['rep_id'], 'normalize': {},
         'valued': ['rep_id'],
-        'suspect': ['rep_id is null', 'full_name is null', 'email is null', 'team is null', 'hired_on__unparsed is not null', 'hired_on is null', 'left_on__unparsed is not null', 'left_on < hired_on'],
+        'suspect': ['rep_id is null', 'has_full_name is null', 'has_email is null', 'team is null', 'hired_on__unparsed is not null', 'hired_on is null', 'left_on__unparsed is not null', 'left_on < hired_on'],
         'references': [],
         'parents': []},
     'accounts': {'key': ['account_id'], 'normalize': {'country': 'upper'},

@@ -216,7 +216,7 @@ select count(*) as _table_rows from frame
 
 def fetch_frame(con, relation_sql: str) -> tuple[pd.DataFrame, int]:
     """(the frame's rows that may fail, the number of rows of the whole frame), in one scan;
-    relation_sql selects a frame (quality.dq_<table>)."""
+    relation_sql selects a frame (staging.dq_<table>)."""
     data = con.sql(FRAME_SQL.format(relation=relation_sql)).df()
     stats = data["_table_rows"].notna()
     total = int(data.loc[stats, "_table_rows"].iloc[0])

@@ -245,6 +245,11 @@ def unique_columns(table: str) -> tuple[str, ...]:
     return TABLES_BY_NAME[table].key or RULES[table].unique
 
 
+def frame_column(column) -> str:
+    """A contract column's name in the frame: personal data only as has_<column>."""
+    return f"has_{column.name}" if column.personal else column.name
+
+
 def _sql_literal(value) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
@@ -262,7 +267,7 @@ def suspect_predicates(table_name: str) -> list[str]:
         if c.type in ("ts", "date", "num", "int", "bool"):
             out.append(f"{c.name}__unparsed is not null")
         if not c.nullable or c.name in key:
-            out.append(f"{c.name} is null")
+            out.append(f"{frame_column(c)} is null")
     out += [f"{x.column}__unresolved is not null" for x in r.references]
     out += [f"{name} not in ({', '.join(_sql_literal(v) for v in values)})"
             for name, values in r.allowed.items()]

@@ -17,7 +17,15 @@ from __future__ import annotations
 from datetime import datetime
 
 import great_expectations as gx
-from dq_rules import BLOCKING, MAX_ROWS, RULES, TABLES, WARNING, unique_columns
+from dq_rules import (
+    BLOCKING,
+    MAX_ROWS,
+    RULES,
+    TABLES,
+    WARNING,
+    frame_column,
+    unique_columns,
+)
 from great_expectations import expectations as gxe
 
 # rule names, in the order of the contract's "Bad input" section
@@ -68,7 +76,8 @@ def input_suite(table_name: str, build_moment: datetime) -> gx.ExpectationSuite:
             condition = ({"row_condition": f"{col.name}__unparsed.isnull()",
                           "condition_parser": "pandas"} if col in typed else {})
             _add(suite, gxe.ExpectColumnValuesToNotBeNull, R_TYPES, BLOCKING,
-                 f"{col.name} is set on every row", col.name, column=col.name, **condition)
+                 f"{col.name} is set on every row", col.name, column=frame_column(col),
+                 **condition)
 
     # keys unique and not null
     for name in key:

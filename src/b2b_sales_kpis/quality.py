@@ -8,7 +8,7 @@ building the marts:
     python -m b2b_sales_kpis.quality --data-dir ...        # exit 1: stop, marts untouched
     dbt build --vars '{dq_gate_in_dbt: false, data_dir: ...}' --select 'path:models/marts'
 
-It reads the export folder (python_checks/dq_export.py), the frames quality.dq_<table> and
+It reads the export folder (python_checks/dq_export.py), the frames staging.dq_<table> and
 quality.quarantined_rows from the warehouse, writes quality.validation_results and
 target/data_quality_report.html, prints every failure and exits 1 on a blocking one. With
 --kpi-monthly it validates the rows of the int_*_kpis_monthly models instead. Reading the
@@ -44,8 +44,8 @@ KPI_MODELS = {
 
 
 def read_frame(con, table: str):
-    """(the rows of quality.dq_<table> that may fail, its row count)."""
-    return dq_gate.fetch_frame(con, f"select * from quality.dq_{table}")
+    """(the rows of staging.dq_<table> that may fail, its row count)."""
+    return dq_gate.fetch_frame(con, f"select * from staging.dq_{table}")
 
 
 def main(argv: list[str] | None = None) -> int:
