@@ -23,7 +23,7 @@
     {#- SQL: one line per failed blocking expectation of the gate's latest run. -#}
     'Data-quality gate failed: ' || count(*) || ' blocking expectation(s); the marts were not rebuilt (the last good ones stay published).' || chr(10)
         || string_agg('  - ' || message, chr(10) order by suite, column_name, rule)
-        || chr(10) || 'Details: quality.validation_results, target/data_quality_report.html'
+        || chr(10) || 'Details: quality.validation_results, {{ env_var("DBT_TARGET_PATH", "target") }}/data_quality_report.html'
 {%- endmacro %}
 
 

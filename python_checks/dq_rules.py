@@ -110,7 +110,7 @@ def _ref(column: str, parent: str) -> Reference:
 
 RULES: dict[str, TableRules] = {
     "reps": TableRules(
-        orders=(Order("left_on", "hired_on", WARNING, "a rep leaves after being hired"),),
+        orders=(Order("left_on", "hired_on", WARNING, "consistent values"),),
     ),
     "accounts": TableRules(
         allowed={"segment": ("SMB", "Mid-Market", "Enterprise")},

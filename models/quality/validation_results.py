@@ -36,6 +36,8 @@ def model(dbt, session):
 
     quarantine = dq_gate.quarantine_summary(dbt.ref("quarantined_rows"))
     files = dbt.ref("export_files").df()
-    dq_report.write(results, quarantine, files,
-                    notes=["The kpi_monthly suite runs once the KPI models are built."])
+    failed = dq_gate.blocking_failures(results)
+    dq_report.write(results, quarantine, files, notes=[
+        "The kpi_monthly suite did not run: the input tables failed the gate." if failed
+        else "The kpi_monthly suite runs once the KPI models are built."])
     return results
