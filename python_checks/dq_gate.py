@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import uuid
 import warnings
 from datetime import UTC, datetime
@@ -27,7 +28,8 @@ RESULT_COLUMNS = [
     "severity", "success", "element_count", "unexpected_count", "observed_value",
     "sample_keys", "message",
 ]
-_CONTEXT = {}
+_CONTEXT: dict = {}
+_LOCK = threading.Lock()
 
 
 def build_moment() -> datetime:
@@ -37,26 +39,40 @@ def build_moment() -> datetime:
 
 def _context():
     """One ephemeral GX context per process, with a pandas data source."""
-    if "context" not in _CONTEXT:
-        warnings.filterwarnings("ignore", module="great_expectations")
-        logging.getLogger("great_expectations").setLevel(logging.ERROR)
-        import great_expectations as gx
-        from great_expectations.data_context.types.base import ProgressBarsConfig
-
-        for name in ("great_expectations", "great_expectations.data_context.types.base"):
-            logging.getLogger(name).setLevel(logging.ERROR)
-
-        # GX fingerprints every pandas batch by hashing all of its cells (md5 of
-        # hash_pandas_object), only to label the batch: on a 450,000-row frame that is most of
-        # the validation time. The frames are fresh per run; a cheap label does.
-        from great_expectations.execution_engine import pandas_execution_engine
-
-        pandas_execution_engine.hash_pandas_dataframe = _cheap_fingerprint
-        context = gx.get_context(mode="ephemeral")
-        context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        _CONTEXT["context"] = context
-        _CONTEXT["source"] = context.data_sources.add_pandas("gate_frames")
+    with _LOCK:
+        if "context" not in _CONTEXT:
+            _build_context()
     return _CONTEXT["context"], _CONTEXT["source"]
+
+
+def _build_context() -> None:
+    warnings.filterwarnings("ignore", module="great_expectations")
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    for name in ("great_expectations", "great_expectations.data_context.types.base"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+    # GX fingerprints every pandas batch by hashing all of its cells (md5 of
+    # hash_pandas_object), only to label the batch: on a 450,000-row frame that is most of
+    # the validation time. The frames are fresh per run; a cheap label does.
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    pandas_execution_engine.hash_pandas_dataframe = _cheap_fingerprint
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    _CONTEXT["context"] = context
+    _CONTEXT["source"] = context.data_sources.add_pandas("gate_frames")
+
+
+def warm_up_in_background() -> None:
+    """Import GX and build its context in a background thread (about 2 s), so that the gate
+    finds them ready: called by the first gate model of a run (export_files), while dbt builds
+    the staging views and the frames."""
+    if "warm_up" not in _CONTEXT:
+        _CONTEXT["warm_up"] = threading.Thread(target=_context, name="gx-warm-up", daemon=True)
+        _CONTEXT["warm_up"].start()
 
 
 def _cheap_fingerprint(df: pd.DataFrame) -> str:

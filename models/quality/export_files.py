@@ -9,7 +9,9 @@ import pandas as pd
 def model(dbt, session):
     dbt.config(materialized="table")
     import dq_export
+    import dq_gate
 
+    dq_gate.warm_up_in_background()  # GX is ready when validation_results runs
     meta = dbt.config.get("meta") or {}
     files = dq_export.inspect_export(
         meta.get("data_dir") or None,
