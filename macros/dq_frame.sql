@@ -37,22 +37,27 @@ with
 export_rows as (
     {{ export_rows_kept(table_name) }}
 ),
-{%- for reference in rules['references'] %}
-
--- the keys {{ reference['column'] }} may name
-reference_{{ loop.index }} as (
-    select distinct {{ parse_text(reference['to']) }} as parent_key
-    from ({{ export_rows_kept(reference['table']) }}) as parent_rows
-),
+{#- one lookup per parent table: its keys and the timestamps "not before its parent" needs -#}
+{%- set lookups = {} -%}
+{%- for reference in rules['references'] -%}
+    {%- do lookups.setdefault(reference['table'], {'key': reference['to'], 'columns': []}) -%}
+{%- endfor -%}
+{%- for parent in rules['parents'] -%}
+    {%- do lookups.setdefault(parent['table'], {'key': parent['key'], 'columns': []}) -%}
+    {%- do lookups[parent['table']]['columns'].append(parent['parent_column']) -%}
 {%- endfor %}
-{%- for parent in rules['parents'] %}
+{%- for parent_table, lookup in lookups.items() %}
 
--- the parent's timestamp, per parent key (the earliest, should a key repeat)
-parent_{{ loop.index }} as (
+-- the keys of {{ parent_table }} (read as exported: its quarantined rows add no key and no
+-- earlier timestamp, except a repeated header line, left out here; no window needed)
+parent_{{ parent_table }} as (
     select
-        {{ parse_text(parent['key']) }} as parent_key,
-        min({{ parse_timestamp_utc(parent['parent_column']) }}) as parent_at
-    from ({{ export_rows_kept(parent['table']) }}) as parent_rows
+        {{ parse_text(lookup['key']) }} as parent_key
+        {%- for column in lookup['columns'] | unique %},
+        min({{ parse_timestamp_utc(column) }}) as {{ column }}
+        {%- endfor %}
+    from ({{ export_relation(parent_table) }}) as parent_rows
+    where lower(trim({{ lookup['key'] }})) <> '{{ lookup['key'] }}'
     group by 1
 ),
 {%- endfor %}
@@ -95,7 +100,7 @@ final as (
         end as {{ reference['column'] }}__unresolved,
         {%- endfor %}
         {%- for parent in rules['parents'] %}
-        parent_{{ loop.index }}.parent_at as {{ parent['frame_column'] }},
+        of_parent_{{ loop.index }}.{{ parent['parent_column'] }} as {{ parent['frame_column'] }},
         {%- endfor %}
         {%- if table_name == 'lead_stage_events' %}
         case
@@ -108,12 +113,12 @@ final as (
         {{ export_row_key(table_name) }} as _key
     from export_rows
     {%- for reference in rules['references'] %}
-    left join reference_{{ loop.index }}
+    left join parent_{{ reference['table'] }} as reference_{{ loop.index }}
         on {{ parse_text('export_rows.' ~ reference['column']) }} = reference_{{ loop.index }}.parent_key
     {%- endfor %}
     {%- for parent in rules['parents'] %}
-    left join parent_{{ loop.index }}
-        on {{ parse_text('export_rows.' ~ parent['via']) }} = parent_{{ loop.index }}.parent_key
+    left join parent_{{ parent['table'] }} as of_parent_{{ loop.index }}
+        on {{ parse_text('export_rows.' ~ parent['via']) }} = of_parent_{{ loop.index }}.parent_key
     {%- endfor %}
     {%- if table_name == 'lead_stage_events' %}
     left join stage_mapping
