@@ -85,3 +85,86 @@ def test_orders_suite_judges_a_small_frame() -> None:
         "1 of 3 rows fail; e.g. orders O1 (values: -1)."]
     html = dq_report.render(results)
     assert "1 blocking expectation(s) failed" in html and "http" not in html
+
+
+def _random_frame(table_name: str, rows: int, seed: int) -> pd.DataFrame:
+    """A frame as macros/dq_frame.sql builds it, with random values and random violations of
+    every kind (unparsed text, nulls, unknown references, out-of-range values, ...)."""
+    import random
+
+    rng = random.Random(seed)
+    table = dq_rules.TABLES_BY_NAME[table_name]
+    rules = dq_rules.RULES[table_name]
+    base = pd.Timestamp("2025-01-01")
+
+    def maybe(value, p=0.01):
+        return None if rng.random() < p else value
+
+    data: dict[str, list] = {"_key": [f"K{i}" for i in range(rows)]}
+    for c in table.columns:
+        name = dq_rules.frame_column(c)
+        if c.type in ("ts", "date"):
+            data[name] = [maybe(base + pd.Timedelta(days=rng.randrange(-400, 720)))
+                          for _ in range(rows)]
+        elif c.type in ("num", "int"):
+            data[name] = [maybe(float(rng.randrange(-1, 80))) for _ in range(rows)]
+        elif c.type == "bool":
+            data[name] = [maybe(rng.random() < 0.5) for _ in range(rows)]
+        elif c.name in rules.allowed:
+            values = list(rules.allowed[c.name]) * 20 + ["Bogus"]
+            data[name] = [maybe(rng.choice(values)) for _ in range(rows)]
+        elif c.name in rules.regex:
+            data[name] = [maybe(rng.choice(["DE"] * 30 + ["xx"])) for _ in range(rows)]
+        elif c.personal or c.name not in dq_rules.valued_columns(table_name):
+            data[name] = [maybe(True) for _ in range(rows)]
+        else:
+            data[name] = [maybe(f"{c.name[:2].upper()}{rng.randrange(rows)}", 0.02)
+                          for _ in range(rows)]
+        if c.type in ("ts", "date", "num", "int", "bool"):
+            data[f"{c.name}__unparsed"] = [
+                "bad" if data[name][i] is None and rng.random() < 0.5 else None
+                for i in range(rows)]
+    for ref in rules.references:
+        data[f"{ref.column}__unresolved"] = [maybe("X", 0.98) for _ in range(rows)]
+    for parent in rules.parents:
+        data[parent.frame_column] = [maybe(base + pd.Timedelta(days=rng.randrange(-30, 30)))
+                                     for _ in range(rows)]
+    if table_name == "lead_stage_events":
+        data["crm_stage__unmapped"] = [maybe("Unknown", 0.98) for _ in range(rows)]
+        data["funnel_stage"] = [rng.choice(["lost", "offer_sent", None]) for _ in range(rows)]
+    frame = pd.DataFrame(data)
+    for name in frame.columns:
+        if frame[name].map(lambda v: isinstance(v, pd.Timestamp)).any():
+            frame[name] = pd.to_datetime(frame[name])
+    return frame
+
+
+def test_gx_judges_the_same_on_the_suspect_rows_alone() -> None:
+    """The SQL conditions that pick the rows GX sees (dq_rules.suspect_predicates) never drop a
+    row that an expectation rejects: GX's verdicts and counts on the suspect rows equal those
+    on the whole frame."""
+    import duckdb
+    from dq_suites import input_suite
+
+    dq_gate._context()
+    moment = dq_gate.build_moment()  # the SQL conditions compare with now()
+    for seed, table_name in enumerate(
+            ["accounts", "leads", "lead_stage_events", "orders", "complaints", "contracts",
+             "newsletter_sends", "ad_spend_daily", "feedback", "reps", "social_daily"]):
+        frame = _random_frame(table_name, 300, seed)
+        key = list(dq_rules.unique_columns(table_name))
+        condition = " or ".join(
+            [f"coalesce({p}, false)" for p in dq_rules.suspect_predicates(table_name)]
+            + [f"count(*) over (partition by {', '.join(key)}) > 1"])
+        with duckdb.connect() as con:
+            con.execute("set TimeZone = 'UTC'")
+            con.register("frame", frame)
+            suspect = con.sql(f"select * exclude (_s) from (select *, {condition} as _s "
+                              "from frame) where _s").df()
+        assert 0 < len(suspect) < len(frame), table_name
+        suite = input_suite(table_name, moment)
+        whole = dq_gate.results_frame(dq_gate.validate(suite, frame, "r", moment))
+        part = dq_gate.results_frame(dq_gate.validate(suite, suspect, "r", moment,
+                                                      element_total=len(frame)))
+        columns = ["rule", "column_name", "description", "success", "unexpected_count"]
+        assert part[columns].equals(whole[columns]), table_name
