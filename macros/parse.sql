@@ -17,7 +17,12 @@
 
 {% macro parse_decimal(column) -%}
     {%- if var('csv_decimal_separator', '.') == ',' -%}
-    try_cast(replace(replace(nullif(trim({{ column }}), ''), '.', ''), ',', '.') as decimal(38, 6))
+    {#- German numbers only (1.234,56 / 1234,56 / 1234): a dot is a thousands separator there,
+        so 1234.56 is not read as 123456 but left unparsed, for the gate to report -#}
+    case
+        when regexp_full_match(trim({{ column }}), '[+-]?([0-9]{1,3}([.][0-9]{3})+|[0-9]+)(,[0-9]+)?')
+            then try_cast(replace(replace(trim({{ column }}), '.', ''), ',', '.') as decimal(38, 6))
+    end
     {%- else -%}
     try_cast(nullif(trim({{ column }}), '') as decimal(38, 6))
     {%- endif -%}

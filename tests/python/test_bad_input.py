@@ -371,3 +371,17 @@ def test_command_line_gate(tmp_path, violations_build, good_build) -> None:
     assert "Data-quality gate failed: 8 blocking expectation(s)" in outcomes["bad"][1]
     assert VIOLATION_MESSAGES["unknown reference"] in outcomes["bad"][1]
     assert (tmp_path / "target" / "data_quality_report.html").exists()
+
+
+def test_dot_decimals_when_decimal_comma_is_declared(tmp_path, good_build) -> None:
+    """With csv_decimal_separator ',' a dot separates thousands: 80.10 is no German number and
+    is reported, not read as 8010."""
+    tables = german(GOOD)
+    tables["orders"] = tables["orders"].replace("80,10", "80.10")
+    result = build_bad(tmp_path, good_build, tables,
+                       extra_vars={"csv_delimiter": ";", "csv_decimal_separator": ","})
+    assert_stopped(
+        result, good_build,
+        "table orders, column net_amount, rule 'required columns and types' (blocking): "
+        "net_amount parses as num: 1 of 3 rows fail; e.g. orders O2 (values: 80.10).",
+    )
