@@ -13,7 +13,7 @@
         'parents': []},
     'leads': {'key': ['lead_id'], 'normalize': {'lead_source': 'lower'},
         'valued': ['lead_id', 'lead_source'],
-        'suspect': ['lead_id is null', 'account_id is null', 'owner_rep_id is null', 'lead_source is null', 'created_at__unparsed is not null', 'created_at is null', 'account_id__unresolved is not null', 'owner_rep_id__unresolved is not null', 'referred_by_account_id__unresolved is not null', "lead_source not in ('website', 'newsletter', 'download', 'social', 'referral', 'event', 'paid_search', 'outbound')", "created_at > cast(now() at time zone 'UTC' as timestamp) - interval 1 day", "(lead_source = 'referral') and referred_by_account_id is null"],
+        'suspect': ['lead_id is null', 'account_id is null', 'owner_rep_id is null', 'lead_source is null', 'created_at__unparsed is not null', 'created_at is null', 'account_id__unresolved is not null', 'owner_rep_id__unresolved is not null', 'referred_by_account_id__unresolved is not null', "lead_source not in ('website', 'newsletter', 'download', 'social', 'referral', 'event', 'paid_search', 'outbound')", "created_at > cast(now() at time zone 'UTC' as timestamp) - interval 1 day", "lead_source = 'referral' and referred_by_account_id is null"],
         'references': [{'column': 'account_id', 'table': 'accounts', 'to': 'account_id'}, {'column': 'owner_rep_id', 'table': 'reps', 'to': 'rep_id'}, {'column': 'referred_by_account_id', 'table': 'accounts', 'to': 'account_id'}],
         'parents': []},
     'lead_stage_events': {'key': ['lead_id', 'crm_stage', 'entered_at'], 'normalize': {},

@@ -78,12 +78,11 @@ class Order:
 
 @dataclass(frozen=True)
 class Condition:
-    """column must not be null where the condition holds (a warning by default); the condition
-    in pandas (for GX) and in SQL (to find the rows to hand GX)."""
+    """column must not be null where when_column equals when_value (a warning by default)."""
 
     column: str
-    condition: str
-    sql_condition: str
+    when_column: str
+    when_value: str
     description: str
     severity: str = WARNING
     rule: str = "consistent values"
@@ -128,8 +127,7 @@ RULES: dict[str, TableRules] = {
             _ref("owner_rep_id", "reps"),
             _ref("referred_by_account_id", "accounts"),
         ),
-        conditions=(Condition("referred_by_account_id", 'lead_source=="referral"',
-                              "lead_source = 'referral'",
+        conditions=(Condition("referred_by_account_id", "lead_source", "referral",
                               "a referral lead names the referring account"),),
         events=("created_at",),
     ),
@@ -283,7 +281,8 @@ def suspect_predicates(table_name: str) -> list[str]:
             for name in r.events]
     out += [f"{p.column} < {p.frame_column}" for p in r.parents]
     out += [f"{o.column_a} < {o.column_b}" for o in r.orders]
-    out += [f"({c.sql_condition}) and {c.column} is null" for c in r.conditions]
+    out += [f"{c.when_column} = {_sql_literal(c.when_value)} and {c.column} is null"
+            for c in r.conditions]
     if table_name == "lead_stage_events":
         out += ["crm_stage__unmapped is not null",
                 "lost_reason is not null and funnel_stage is distinct from 'lost'"]

@@ -27,6 +27,7 @@ from dq_rules import (
     unique_columns,
 )
 from great_expectations import expectations as gxe
+from great_expectations.expectations.row_conditions import Column
 
 # rule names, in the order of the contract's "Bad input" section
 R_TYPES = "required columns and types"
@@ -73,8 +74,8 @@ def input_suite(table_name: str, build_moment: datetime) -> gx.ExpectationSuite:
     for col in table.columns:
         if not col.nullable and col.name not in key:
             # a value that is there but does not parse is reported above, not here
-            condition = ({"row_condition": f"{col.name}__unparsed.isnull()",
-                          "condition_parser": "pandas"} if col in typed else {})
+            condition = ({"row_condition": Column(f"{col.name}__unparsed").is_null()}
+                         if col in typed else {})
             _add(suite, gxe.ExpectColumnValuesToNotBeNull, R_TYPES, BLOCKING,
                  f"{col.name} is set on every row", col.name, column=frame_column(col),
                  **condition)
@@ -140,13 +141,13 @@ def input_suite(table_name: str, build_moment: datetime) -> gx.ExpectationSuite:
              column="crm_stage__unmapped")
         _add(suite, gxe.ExpectColumnValuesToBeNull, R_CONSISTENT, WARNING,
              "lost_reason only on the loss stage", "lost_reason", column="lost_reason",
-             row_condition='funnel_stage != "lost" and crm_stage__unmapped.isnull()',
-             condition_parser="pandas")
+             row_condition=(Column("funnel_stage") != "lost")
+             & Column("crm_stage__unmapped").is_null())
 
     for cond in rules.conditions:
         _add(suite, gxe.ExpectColumnValuesToNotBeNull, cond.rule, cond.severity,
-             cond.description, cond.column, column=cond.column, row_condition=cond.condition,
-             condition_parser="pandas")
+             cond.description, cond.column, column=cond.column,
+             row_condition=Column(cond.when_column) == cond.when_value)
 
     return suite
 
