@@ -35,8 +35,9 @@ referral_counts as (
         funnel_steps.from_reached_month as period_month,
         lead_slices.slice_type,
         lead_slices.slice_value,
-        count(*) as leads_started,
-        sum(case when funnel_steps.is_converted then 1 else 0 end) as leads_converted
+        cast(count(*) as {{ dbt.type_bigint() }}) as leads_started,
+        cast(sum(case when funnel_steps.is_converted then 1 else 0 end) as {{ dbt.type_bigint() }})
+            as leads_converted
     from funnel_steps
     inner join lead_slices
         on funnel_steps.lead_id = lead_slices.lead_id

@@ -55,8 +55,8 @@ windowed as (
         monthly_counts.to_stage,
         monthly_counts.slice_type,
         monthly_counts.slice_value,
-        sum(monthly_counts.leads_started) as leads_started,
-        sum(monthly_counts.leads_converted) as leads_converted
+        cast(sum(monthly_counts.leads_started) as {{ dbt.type_bigint() }}) as leads_started,
+        cast(sum(monthly_counts.leads_converted) as {{ dbt.type_bigint() }}) as leads_converted
     from calendar_months
     inner join monthly_counts
         on monthly_counts.period_month <= calendar_months.period_month
