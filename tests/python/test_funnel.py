@@ -290,6 +290,17 @@ def test_demo_flags_weak_rep_below_in_first_to_second_meeting(demo_build: BuildR
     assert len(flags) == 12
     assert {flag for _, flag, _ in flags} == {"below"}, flags
     assert all(leads >= 20 for _, _, leads in flags)
+    # and no other rep is flagged below in this step over those months
+    others = demo_build.query(
+        """
+        select distinct rep_id
+        from marts.rep_conversion_comparison
+        where funnel_step = 'first_to_second_meeting' and comparison_flag = 'below'
+            and period_month > (select max(period_month) - interval 12 month
+                                from marts.rep_conversion_comparison)
+        """
+    )
+    assert others == [("R07",)]
 
 
 @needs_demo
