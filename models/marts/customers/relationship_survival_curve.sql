@@ -12,12 +12,12 @@ final as (
         period_month,
         slice_type,
         slice_value,
-        duration_days,
+        cast(duration_days as bigint) as duration_days,
         cast(duration_days as {{ type_double() }}) / 365.25 as duration_years,
-        at_risk,
-        events,
-        censored,
-        survival,
+        cast(at_risk as bigint) as at_risk,
+        cast(events as bigint) as events,
+        cast(censored as bigint) as censored,
+        cast(survival as {{ type_double() }}) as survival,
         is_month_closed as is_mature
     from curve
 )
