@@ -389,7 +389,7 @@ feedback_kpis as (
     select
         {{ kpi_row("'nps'", 'period_month', 'slice_type', 'slice_value',
             'promoters_minus_detractors', 'responses',
-            '100 * ' ~ safe_divide('promoters_minus_detractors', 'responses'),
+            safe_divide('100 * promoters_minus_detractors', 'responses'),
             'is_month_closed') }}
     from nps_counts
 
