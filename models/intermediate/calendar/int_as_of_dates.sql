@@ -46,10 +46,7 @@ as_of as (
         max(event_date) as as_of_date,
         {%- endif %}
         {{ "'var'" if var('as_of', none) else "'latest event date'" }} as as_of_origin
-    {#- a given as_of reads no table: one row, not one per event #}
-    {%- if not var('as_of', none) %}
     from event_dates
-    {%- endif %}
 ),
 
 final as (
