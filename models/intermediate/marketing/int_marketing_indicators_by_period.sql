@@ -246,8 +246,8 @@ lead_totals as (
 -- one long row per indicator: counts carry a value only, means and ratios the sums behind
 indicator_rows as (
     select period_grain, period_start, 'web_visitors' as indicator_code, slice_type, slice_value,
-        cast(null as {{ dbt.type_float() }}) as numerator, cast(null as {{ dbt.type_float() }}) as denominator,
-        cast(visitors as {{ dbt.type_float() }}) as value
+        cast(null as {{ type_double() }}) as numerator, cast(null as {{ type_double() }}) as denominator,
+        cast(visitors as {{ type_double() }}) as value
     from session_totals
     union all
     select period_grain, period_start, 'web_sessions', slice_type, slice_value,

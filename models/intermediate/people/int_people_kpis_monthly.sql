@@ -58,8 +58,8 @@ ramp_up as (
         period_month,
         slice_type,
         slice_value,
-        cast(null as {{ dbt.type_float() }}) as numerator,
-        cast(null as {{ dbt.type_float() }}) as denominator,
+        cast(null as {{ type_double() }}) as numerator,
+        cast(null as {{ type_double() }}) as denominator,
         percentile_cont(0.5) within group (order by days_to_first_order) as value
     from ramp_up_sliced
     group by period_month, slice_type, slice_value
@@ -193,8 +193,8 @@ conversion_spread as (
         period_month,
         slice_type,
         slice_value,
-        cast(null as {{ dbt.type_float() }}) as numerator,
-        cast(null as {{ dbt.type_float() }}) as denominator,
+        cast(null as {{ type_double() }}) as numerator,
+        cast(null as {{ type_double() }}) as denominator,
         case
             when sum(case when leads_created >= {{ var('conversion_spread_min_leads') }} then 1 else 0 end) >= 2
                 then max(case when leads_created >= {{ var('conversion_spread_min_leads') }} then conv_lead_to_order end)

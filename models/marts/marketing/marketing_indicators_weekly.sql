@@ -53,14 +53,14 @@ final as (
         {%- for code, table in counts %}
         cast({{ 'coalesce(pivoted.' ~ code ~ ', 0)' if export_has_table(table) else 'null' }} as bigint) as {{ code }},
         {%- endfor %}
-        cast(pivoted.avg_visit_duration_seconds as {{ dbt.type_float() }}) as avg_visit_duration_seconds,
-        cast(pivoted.pages_per_visit as {{ dbt.type_float() }}) as pages_per_visit,
+        cast(pivoted.avg_visit_duration_seconds as {{ type_double() }}) as avg_visit_duration_seconds,
+        cast(pivoted.pages_per_visit as {{ type_double() }}) as pages_per_visit,
         cast({{ 'coalesce(pivoted.newsletter_delivered, 0)' if export_has_table('newsletter_sends') else 'null' }} as bigint) as newsletter_delivered,
         cast({{ 'coalesce(pivoted.newsletter_unique_clicks, 0)' if export_has_table('newsletter_sends') else 'null' }} as bigint) as newsletter_unique_clicks,
-        cast(pivoted.newsletter_ctr as {{ dbt.type_float() }}) as newsletter_ctr,
+        cast(pivoted.newsletter_ctr as {{ type_double() }}) as newsletter_ctr,
         cast({{ 'coalesce(pivoted.ad_clicks, 0)' if export_has_table('ad_spend_daily') else 'null' }} as bigint) as ad_clicks,
-        cast({{ 'coalesce(pivoted.ad_cost_eur, 0)' if export_has_table('ad_spend_daily') else 'null' }} as {{ dbt.type_float() }}) as ad_cost_eur,
-        cast(pivoted.cpc as {{ dbt.type_float() }}) as cpc
+        cast({{ 'coalesce(pivoted.ad_cost_eur, 0)' if export_has_table('ad_spend_daily') else 'null' }} as {{ type_double() }}) as ad_cost_eur,
+        cast(pivoted.cpc as {{ type_double() }}) as cpc
     from weeks
     left join pivoted
         on weeks.week_start = pivoted.period_start
