@@ -7,16 +7,22 @@ import sys
 
 
 def _early_warning_module():
-    """The shared logic; from the project's src folder when the package is not installed."""
-    try:
-        from b2b_sales_kpis import early_warning
-    except ImportError:
-        for root in (os.environ.get("DBT_PROJECT_DIR"), os.getcwd()):
-            src = os.path.join(root or "", "src")
-            if root and os.path.isdir(os.path.join(src, "b2b_sales_kpis")):
-                sys.path.insert(0, src)
-                break
-        from b2b_sales_kpis import early_warning
+    """The shared logic, src/b2b_sales_kpis/early_warning.py of this project: loaded from the
+    project folder (DBT_PROJECT_DIR, else the working directory dbt runs in) so that another
+    installed copy of the package cannot shadow it; the installed package otherwise."""
+    import importlib.util
+
+    for root in (os.environ.get("DBT_PROJECT_DIR"), os.getcwd()):
+        path = os.path.join(root or "", "src", "b2b_sales_kpis", "early_warning.py")
+        if root and os.path.isfile(path):
+            name = "_b2b_sales_kpis_early_warning"
+            spec = importlib.util.spec_from_file_location(name, path)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module  # dataclasses look their module up while loading
+            spec.loader.exec_module(module)
+            return module
+    from b2b_sales_kpis import early_warning
+
     return early_warning
 
 
