@@ -8,12 +8,15 @@ one column per indicator, as the mart `marketing_indicators_weekly` provides the
 Drop detection, per indicator and week t:
 
 * baseline: the `baseline_weeks` (12) observed weeks before the ones judged, never the judged
-  weeks themselves; at least `min_baseline_weeks` (8) of them, else no judgement. A trailing
-  window follows trend and slow seasonality; median and MAD ignore the odd outlier week,
-  including a dip already under way.
-* scale: 1.4826 x MAD (the standard deviation for normal noise), but never below the Poisson
-  noise of a count, sqrt(median), so that a run of unusually calm weeks does not make an
-  ordinary week look alarming.
+  weeks themselves; at least `min_baseline_weeks` (8), else no judgement. A trailing window
+  follows trend and slow seasonality; its median ignores the odd outlier week, including a
+  dip already under way.
+* noise scale: the largest of 1.4826 x the MAD of the baseline weeks (the standard deviation
+  for normal noise), 1.4826 x the median absolute deviation of the last `long_run_weeks` (52)
+  weeks from their own baseline medians (12 weeks alone estimate the spread poorly: a calm
+  stretch would make an ordinary week look alarming), for a count the Poisson noise
+  sqrt(median), and 5 % of the median. A week is judged only once 12 such deviations exist,
+  from the 21st observed week of a series on.
 * robust z of the week: (value - median) / scale.
 * robust z of the last `sustained_weeks` (3) weeks: (their mean - median) / (scale / sqrt(3)),
   the baseline then taken from the weeks before those three. It catches a drop that lasts
@@ -43,6 +46,8 @@ import numpy as np
 import pandas as pd
 
 MAD_TO_SIGMA = 1.4826
+#: noise is never assumed below this share of the level (a perfectly calm stretch is luck)
+MIN_RELATIVE_SCALE = 0.05
 
 #: the weekly series judged, in display order; counts unless listed in RATIO_INDICATORS
 INDICATORS: tuple[str, ...] = (
@@ -64,6 +69,7 @@ TARGET = "new_leads"
 class WarningSettings:
     baseline_weeks: int = 12
     min_baseline_weeks: int = 8
+    long_run_weeks: int = 52
     sustained_weeks: int = 3
     z_threshold: float = -3.0
     min_drop_share: float = 0.2
@@ -78,13 +84,23 @@ def prepare_series(values: pd.Series) -> pd.Series:
 
 
 def _baseline(history: np.ndarray, is_count: bool) -> tuple[float, float, float]:
-    """(median, MAD, scale) of the baseline weeks."""
+    """(median, MAD, floor of the scale) of the baseline weeks."""
     median = float(np.median(history))
     mad = float(np.median(np.abs(history - median)))
-    scale = MAD_TO_SIGMA * mad
+    floor = MIN_RELATIVE_SCALE * abs(median)
     if is_count:
-        scale = max(scale, math.sqrt(max(median, 0.0)))
-    return median, mad, scale
+        floor = max(floor, math.sqrt(max(median, 0.0)))
+    return median, mad, floor
+
+
+def _trailing_medians(x: np.ndarray, n_base: int, min_base: int) -> np.ndarray:
+    """Median of the n_base observations before each one (nan with fewer than min_base)."""
+    out = np.full(len(x), np.nan)
+    for i in range(len(x)):
+        history = x[max(0, i - n_base):i]
+        if len(history) >= min_base:
+            out[i] = np.median(history)
+    return out
 
 
 def flag_drops(
@@ -92,26 +108,41 @@ def flag_drops(
 ) -> pd.DataFrame:
     """Judge every week of one indicator's series (index: week start, sorted).
 
-    Returns one row per week: value, baseline_median, baseline_mad, robust_z,
+    Returns one row per week: value, baseline_median, baseline_mad, noise_scale, robust_z,
     sustained_mean, sustained_z, change_share, is_flagged, flag_reason.
     """
     series = prepare_series(values)
     x = series.to_numpy()
     n_base, k = settings.baseline_weeks, settings.sustained_weeks
+    # each week's deviation from its own trailing median: their long-run spread steadies
+    # the noise scale, which 12 weeks alone estimate poorly
+    deviations = np.abs(x - _trailing_medians(x, n_base, settings.min_baseline_weeks))
+
+    def noise_scale(end: int, mad: float, floor: float) -> float:
+        """nan until baseline_weeks deviations exist: too short a history is not judged"""
+        past = deviations[max(0, end - settings.long_run_weeks):end]
+        past = past[~np.isnan(past)]
+        if len(past) < n_base:
+            return np.nan
+        return max(MAD_TO_SIGMA * mad, MAD_TO_SIGMA * float(np.median(past)), floor)
+
     rows = []
     for i in range(len(x)):
         row = {
-            "baseline_median": np.nan, "baseline_mad": np.nan, "robust_z": np.nan,
-            "sustained_mean": np.nan, "sustained_z": np.nan, "change_share": np.nan,
-            "is_flagged": False, "flag_reason": None,
+            "baseline_median": np.nan, "baseline_mad": np.nan, "noise_scale": np.nan,
+            "robust_z": np.nan, "sustained_mean": np.nan, "sustained_z": np.nan,
+            "change_share": np.nan, "is_flagged": False, "flag_reason": None,
         }
         history = x[max(0, i - n_base):i]
         reasons = []
         if len(history) >= settings.min_baseline_weeks:
-            median, mad, scale = _baseline(history, is_count)
-            row.update(baseline_median=median, baseline_mad=mad)
+            median, mad, floor = _baseline(history, is_count)
+            scale = noise_scale(i, mad, floor)
+            row.update(baseline_median=median, baseline_mad=mad, noise_scale=scale)
             if scale > 0:
                 row["robust_z"] = (x[i] - median) / scale
+            elif scale == 0 and x[i] < median:
+                row["robust_z"] = -math.inf
             if median != 0:
                 row["change_share"] = x[i] / median - 1
             if row["robust_z"] < settings.z_threshold:
@@ -119,11 +150,14 @@ def flag_drops(
         start = i - k + 1
         history = x[max(0, start - n_base):max(0, start)]
         if k > 1 and start >= 0 and len(history) >= settings.min_baseline_weeks:
-            median, _, scale = _baseline(history, is_count)
+            median, mad, floor = _baseline(history, is_count)
+            scale = noise_scale(start, mad, floor)
             window_mean = float(np.mean(x[start:i + 1]))
             row["sustained_mean"] = window_mean
             if scale > 0:
                 row["sustained_z"] = (window_mean - median) / (scale / math.sqrt(k))
+            elif scale == 0 and window_mean < median:
+                row["sustained_z"] = -math.inf
             if row["sustained_z"] < settings.z_threshold:
                 reasons.append(f"{k}_weeks")
         if reasons and row["change_share"] <= -settings.min_drop_share:
@@ -247,6 +281,7 @@ EARLY_WARNING_COLUMNS: dict[str, str] = {
     "value": "float",
     "baseline_median": "float",
     "baseline_mad": "float",
+    "noise_scale": "float",
     "robust_z": "float",
     "sustained_mean": "float",
     "sustained_z": "float",

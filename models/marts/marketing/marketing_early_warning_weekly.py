@@ -32,6 +32,7 @@ def model(dbt, session):
     settings = early_warning.WarningSettings(
         baseline_weeks=int(dbt.config.get("baseline_weeks")),
         min_baseline_weeks=int(dbt.config.get("min_baseline_weeks")),
+        long_run_weeks=int(dbt.config.get("long_run_weeks")),
         sustained_weeks=int(dbt.config.get("sustained_weeks")),
         z_threshold=float(dbt.config.get("z_threshold")),
         min_drop_share=float(dbt.config.get("min_drop_share")),
