@@ -119,20 +119,23 @@ CONFIG_TABLES: tuple[Table, ...] = (
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 
 
+def _jinja_bool(flag: bool) -> str:
+    return "true" if flag else "false"
+
+
 def _jinja_literal() -> str:
     lines = ["{"]
     for t in TABLES + CONFIG_TABLES:
         cols = ", ".join(
-            "{'name': '%s', 'type': '%s', 'nullable': %s, 'personal': %s}"
-            % (c.name, c.type, str(c.nullable).lower(), str(c.personal).lower())
+            f"{{'name': '{c.name}', 'type': '{c.type}', 'nullable': {_jinja_bool(c.nullable)}, "
+            f"'personal': {_jinja_bool(c.personal)}}}"
             for c in t.columns
         )
         lines.append(
-            "    '%s': {'source': '%s', 'required': %s, 'must_have_rows': %s, 'key': %s,"
-            % (t.name, t.source, str(t.required).lower(), str(t.must_have_rows).lower(),
-               list(t.key))
+            f"    '{t.name}': {{'source': '{t.source}', 'required': {_jinja_bool(t.required)}, "
+            f"'must_have_rows': {_jinja_bool(t.must_have_rows)}, 'key': {list(t.key)},"
         )
-        lines.append("        'columns': [%s]}," % cols)
+        lines.append(f"        'columns': [{cols}]}},")
     lines.append("}")
     return "\n".join(lines)
 

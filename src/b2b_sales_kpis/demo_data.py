@@ -77,9 +77,12 @@ ORDER_SIZE = {
     "Enterprise": (32000.0, 0.45, 12000.0, 80000.0),
 }
 # after each order: probability that the customer stops ordering (churns)
-STOP_RATE = {"SMB": 0.50, "Mid-Market": 0.40, "Enterprise": 0.30}
+STOP_RATE = {"SMB": 0.60, "Mid-Market": 0.48, "Enterprise": 0.36}
+REPEAT_GAP_MEDIAN_DAYS = 145.0
+LEGACY_CUSTOMER_SHARE = 0.35  # of the accounts created before 2024
+LEGACY_STOP_FACTOR = 0.7
 # customer contacts per active day
-CONTACT_RATE = {"SMB": 0.022, "Mid-Market": 0.045, "Enterprise": 0.085}
+CONTACT_RATE = {"SMB": 0.028, "Mid-Market": 0.056, "Enterprise": 0.105}
 
 WEEKDAY_LEADS = (1.0, 1.05, 1.05, 1.0, 0.9, 0.12, 0.06)
 WEEKDAY_WEB = (1.0, 1.08, 1.05, 1.0, 0.85, 0.42, 0.38)
@@ -219,11 +222,11 @@ def _weighted(rng: random.Random, options: Sequence[tuple[Any, float]]) -> Any:
     return options[-1][0]
 
 
-def _count(rng: random.Random, lam: float) -> int:
-    """A count around lam with moderate noise (a bit tighter than Poisson)."""
+def _count(rng: random.Random, lam: float, noise: float = 0.5) -> int:
+    """A count around lam with moderate noise (tighter than Poisson for noise < 1)."""
     if lam <= 0:
         return 0
-    return max(0, round(rng.gauss(lam, 0.6 * math.sqrt(lam))))
+    return max(0, round(rng.gauss(lam, noise * math.sqrt(lam))))
 
 
 def _days(start: date, end: date) -> Iterator[date]:
@@ -251,6 +254,12 @@ def _any_time(rng: random.Random, d: date) -> datetime:
     """A UTC time of day for web traffic, mostly daytime, to the second."""
     hour = _weighted(rng, WEB_HOURS)
     return datetime(d.year, d.month, d.day, hour, rng.randrange(60), rng.randrange(60))
+
+
+def _earlier_office_time(rng: random.Random, ts: datetime, max_days: int) -> datetime:
+    """An office time 0..max_days days before ts, and before ts itself."""
+    earlier = _office_time(rng, ts.date() - timedelta(days=rng.randint(0, max_days)))
+    return min(earlier, ts - timedelta(minutes=5))
 
 
 def _trend(d: date) -> float:
@@ -347,8 +356,10 @@ class Rep:
         end = self.left_on - timedelta(days=14) if self.left_on else PERIOD_END
         return start <= d <= end
 
-    def employed_on(self, d: date) -> bool:
-        return self.hired_on <= d and (self.left_on is None or d <= self.left_on)
+    def lead_weight(self, d: date) -> float:
+        """New hires get a few more (warm) leads in their first half year of selling."""
+        boosted = PERIOD_START < self.hired_on and (d - self.hired_on).days < 180 + ONBOARDING_DAYS
+        return self.weight * (1.4 if boosted else 1.0)
 
 
 @dataclass
@@ -366,7 +377,7 @@ class Account:
 
 @dataclass
 class StageEvent:
-    stage: str
+    crm_stage: str  # the CRM's name, as exported
     at: datetime
     lost_reason: str | None = None
 
@@ -501,15 +512,14 @@ def build_legacy_accounts(world: World, names: set[str]) -> None:
     owners = [r for r in world.reps.values() if r.hired_on < date(2024, 1, 1)]
     span = (date(2023, 12, 31) - date(2015, 1, 1)).days
     created = sorted(
-        datetime.combine(date(2015, 1, 1) + timedelta(days=rng.randrange(span)),
-                         datetime.min.time()) + timedelta(minutes=5 * rng.randrange(288))
+        _office_time(rng, _weekday(date(2015, 1, 1) + timedelta(days=rng.randrange(span))))
         for _ in range(480 * world.scale)
     )
     for created_at in created:
         owner = rng.choices(owners, weights=[r.weight for r in owners])[0]
         account = _new_account(world, rng, names, owner.rep_id, created_at)
-        if rng.random() < 0.62:
-            day = PERIOD_START + timedelta(days=int(rng.random() ** 1.5 * 240))
+        if rng.random() < LEGACY_CUSTOMER_SHARE:
+            day = PERIOD_START + timedelta(days=rng.randrange(300))
             account.legacy_first_order = _office_time(rng, _weekday(day))
             _register_first_order(world, account.account_id, account.legacy_first_order)
 
@@ -538,7 +548,7 @@ def _pick_account(world: World, rng: random.Random, names: set[str], rep: Rep,
     new_share = 0.85 if referrer else 0.14
     candidates = [a for a in rep.accounts if a != referrer]
     if not candidates or rng.random() < new_share:
-        created_at = ts - timedelta(minutes=rng.randrange(5, 4 * 24 * 60))
+        created_at = _earlier_office_time(rng, ts, 4)
         return _new_account(world, rng, names, rep.rep_id, created_at).account_id
     return rng.choice(candidates)
 
@@ -596,7 +606,10 @@ def _record_stage(rng: random.Random, lead: Lead, stage: str, ts: datetime) -> N
         return  # skipped in the CRM: passed without an event of its own
     if stage == "order_won":
         lead.won_at = ts
-        order_at = ts + timedelta(minutes=rng.randrange(10, 6 * 24 * 60))
+        if rng.random() < 0.4:
+            order_at = ts + timedelta(minutes=5 * rng.randrange(2, 40))  # the same day
+        else:
+            order_at = _next_time(rng, ts, 1, 5)
         lead.order_at = order_at if order_at <= END_TS else ts
         lead.closed_at = lead.order_at
         if rng.random() < 0.10:
@@ -608,9 +621,9 @@ def build_leads(world: World, names: set[str]) -> None:
     rng = _rng("leads")
     sources = [(s, float(w)) for s, w in LEAD_SOURCES]
     for d in _days(PERIOD_START, PERIOD_END):
-        lam = 8.3 * world.scale * WEEKDAY_LEADS[d.weekday()] * _trend(d) * _dip(d, LEAD_DIP)
+        lam = 8.0 * world.scale * WEEKDAY_LEADS[d.weekday()] * _trend(d) * _dip(d, LEAD_DIP)
         eligible = [r for r in world.reps.values() if r.takes_leads_on(d)]
-        weights = [r.weight for r in eligible]
+        weights = [r.lead_weight(d) for r in eligible]
         for ts in sorted(_office_time(rng, d) for _ in range(_count(rng, lam))):
             rep = rng.choices(eligible, weights=weights)[0]
             world.leads.append(_new_lead(world, rng, names, sources, rep, ts))
@@ -629,7 +642,7 @@ def _new_lead(world: World, rng: random.Random, names: set[str],
     language = "de" if rng.random() < STAGE_LANGUAGE_DE[rep.team] else "en"
     lead = Lead(account_id, rep.rep_id, source, ts, language, referrer)
     if referrer:
-        back = ts - timedelta(minutes=rng.randrange(30, 10 * 24 * 60))
+        back = _earlier_office_time(rng, ts, 10)
         lead.referred_at = max(back, world.first_order[referrer] + timedelta(days=1))
     simulate_funnel(rng, lead, rep)
     if lead.order_at is not None:
@@ -676,13 +689,16 @@ def build_orders(world: World) -> None:
 def _repeat_orders(world: World, rng: random.Random, account: Account, ts: datetime) -> None:
     """Repeat purchases until the customer churns; a few come back after a long pause."""
     came_back = False
+    stop_rate = STOP_RATE[account.segment]
+    if account.legacy_first_order is not None:
+        stop_rate *= LEGACY_STOP_FACTOR  # long-standing customers are more loyal
     while True:
-        if rng.random() < STOP_RATE[account.segment]:
+        if rng.random() < stop_rate:
             if came_back or rng.random() >= 0.15:
                 return
             came_back, gap = True, rng.randint(400, 700)
         else:
-            gap = int(min(340, max(20, 95 * math.exp(rng.gauss(0.0, 0.55)))))
+            gap = int(min(340, max(20, REPEAT_GAP_MEDIAN_DAYS * math.exp(rng.gauss(0.0, 0.55)))))
         ts = _office_time(rng, _weekday(ts.date() + timedelta(days=gap)))
         if ts > END_TS:
             return
@@ -691,11 +707,26 @@ def _repeat_orders(world: World, rng: random.Random, account: Account, ts: datet
                                   _lognormal_amount(rng, account.segment, 0.6)))
 
 
+def _in_spike(order: Order) -> bool:
+    return DEFECT_SPIKE[0] <= order.at.date() <= DEFECT_SPIKE[1]
+
+
+def _quota(rng: random.Random, orders: list[Order], share: float) -> list[str]:
+    """Exactly round(share * n) of the orders (placed early enough for the consequence to
+    happen by 2026-10-31): planted patterns hold in the data, not just in expectation."""
+    eligible = [o.order_id for o in orders if o.at <= END_TS - timedelta(days=45)]
+    return rng.sample(eligible, round(share * len(orders)))
+
+
 def build_cancellations(world: World) -> list[dict[str, Any]]:
     rng, fmt = _rng("cancellations"), TsFormatter("cancellations")
+    planted = dict.fromkeys(
+        _quota(rng, [o for o in world.orders if o.rep == OVERSELLING_REP], 0.12), "oversold")
+    spike = [o for o in world.orders if _in_spike(o) and o.order_id not in planted]
+    planted.update(dict.fromkeys(_quota(rng, spike, 0.06), "product_expectations"))
     rows = []
     for order in world.orders:
-        reason = _weighted(rng, _cancellation_odds(order))
+        reason = planted.get(order.order_id) or _weighted(rng, _cancellation_odds(order))
         if reason is None:
             continue
         cancelled_at = _next_time(rng, order.at, 2, 40)
@@ -708,10 +739,10 @@ def build_cancellations(world: World) -> list[dict[str, Any]]:
 
 
 def _cancellation_odds(order: Order) -> list[tuple[str | None, float]]:
-    in_spike = DEFECT_SPIKE[0] <= order.at.date() <= DEFECT_SPIKE[1]
+    """Background odds; the planted reasons are handed out by quota."""
     odds: list[tuple[str | None, float]] = [
-        ("oversold", 0.12 if order.rep == OVERSELLING_REP else 0.01),
-        ("product_expectations", 0.05 if in_spike else 0.015),
+        ("oversold", 0.0 if order.rep == OVERSELLING_REP else 0.01),
+        ("product_expectations", 0.0 if _in_spike(order) else 0.015),
         ("price", 0.012), ("timing", 0.012), ("other", 0.008),
     ]
     odds.append((None, 1.0 - sum(w for _, w in odds)))
@@ -720,14 +751,16 @@ def _cancellation_odds(order: Order) -> list[tuple[str | None, float]]:
 
 def build_complaints(world: World) -> list[dict[str, Any]]:
     rng, fmt = _rng("complaints"), TsFormatter("complaints")
+    defects = set(_quota(rng, [o for o in world.orders if _in_spike(o)], 0.09))
     rows: list[dict[str, Any]] = []
     for order in world.orders:
-        category = _weighted(rng, _complaint_odds(order))
+        odds = _complaint_odds(order)
+        category = "product_defect" if order.order_id in defects else _weighted(rng, odds)
         if category is None:
             continue
         categories = [category]
         if rng.random() < 0.05:
-            categories.append(rng.choice([c for c, _ in _complaint_odds(order)[:-1]]))
+            categories.append(rng.choice([c for c, _ in odds[:-1]]))
         for cat in categories:
             row = _complaint(rng, fmt, order, cat)
             if row is not None:
@@ -740,9 +773,9 @@ def build_complaints(world: World) -> list[dict[str, Any]]:
 
 
 def _complaint_odds(order: Order) -> list[tuple[str | None, float]]:
-    in_spike = DEFECT_SPIKE[0] <= order.at.date() <= DEFECT_SPIKE[1]
+    """Background odds; the product problem's defects are handed out by quota."""
     odds: list[tuple[str | None, float]] = [
-        ("product_defect", 0.09 if in_spike else 0.025),
+        ("product_defect", 0.0 if _in_spike(order) else 0.025),
         ("delivery", 0.02), ("advice", 0.015), ("service", 0.012), ("billing", 0.008),
     ]
     odds.append((None, 1.0 - sum(w for _, w in odds)))
@@ -837,7 +870,7 @@ def build_activities(world: World, contracts: list[dict[str, Any]]) -> list[dict
     events: list[tuple[datetime, str, str, str]] = []
     for lead in world.leads:  # meetings with prospects and customers
         for event in lead.events:
-            if event.lost_reason is None and _is_meeting(event.stage):
+            if event.lost_reason is None and _is_meeting(event.crm_stage):
                 rep = lead.rep if event.at.date() <= _left(world, lead.rep) else lead.owner
                 kind = "visit" if rng.random() < 0.5 else "video_call"
                 events.append((event.at, lead.account_id, rep, kind))
@@ -1017,7 +1050,7 @@ class LeadLinker:
 
 def build_downloads(world: World) -> list[dict[str, Any]]:
     rng, fmt = _rng("downloads"), TsFormatter("downloads")
-    times = _daily_events("downloads", 3.3, world.scale, WEEKDAY_B2B, MARKETING_DIP, _any_time)
+    times = _daily_events("downloads", 3.6, world.scale, WEEKDAY_B2B, MARKETING_DIP, _any_time)
     linker = LeadLinker(world, ("download",))
     rows = []
     for n, ts in enumerate(times, start=1):
@@ -1030,7 +1063,7 @@ def build_downloads(world: World) -> list[dict[str, Any]]:
 
 def build_contact_requests(world: World) -> list[dict[str, Any]]:
     rng, fmt = _rng("contact_requests"), TsFormatter("contact_requests")
-    times = _daily_events("contact_requests", 1.66, world.scale, WEEKDAY_B2B, MARKETING_DIP,
+    times = _daily_events("contact_requests", 1.85, world.scale, WEEKDAY_B2B, MARKETING_DIP,
                           _office_time)
     linker = LeadLinker(world, ("website", "social", "paid_search", "event"))
     channels = (("web_form", 50), ("email", 25), ("phone", 18), ("social", 7))
@@ -1118,7 +1151,7 @@ def build_trainings(world: World) -> list[dict[str, Any]]:
                            "Onboarding Vertrieb", 16.0))
             events.append((_weekday(rep.hired_on + timedelta(days=rng.randrange(7, 21))),
                            rep.rep_id, "CRM-Schulung", 4.0))
-        for _ in range(_count(rng, (last - first).days / 1035 * 16.0)):
+        for _ in range(_count(rng, (last - first).days / 1035 * 19.0)):
             day = _weekday(first + timedelta(days=rng.randrange((last - first).days + 1)))
             if day <= last:
                 events.append((day, rep.rep_id, _weighted(rng, TRAINING_TOPICS),
@@ -1168,7 +1201,7 @@ def _rows_leads(world: World) -> list[dict[str, Any]]:
 
 def _rows_stage_events(world: World) -> list[dict[str, Any]]:
     fmt = TsFormatter("lead_stage_events")
-    return [{"lead_id": lead.lead_id, "crm_stage": e.stage, "entered_at": fmt(e.at),
+    return [{"lead_id": lead.lead_id, "crm_stage": e.crm_stage, "entered_at": fmt(e.at),
              "lost_reason": e.lost_reason}
             for lead in world.leads for e in lead.events]
 
