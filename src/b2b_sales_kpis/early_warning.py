@@ -23,9 +23,10 @@ Drop detection, per indicator and week t:
   but is too small for one week of a noisy, low-count series to prove.
 * flag: the week is at least `min_drop_share` (20 %) below its baseline median, and the week
   alone or the last three weeks together are unusually low: robust z below `z_threshold`
-  (-3). The share keeps a statistically clear but harmless wobble of a very smooth series
-  from being flagged, and a week that has already recovered is not flagged for the weeks
-  before it.
+  (-2.5; on pure noise about 0.1 % of the weeks of a count series and 2 % of a noisy ratio
+  series are flagged). The share keeps a statistically clear but harmless wobble of a very
+  smooth series from being flagged, and a week that has already recovered is not flagged for
+  the weeks before it.
 
 Lead time: for each indicator, the Pearson correlation between its weekly changes and the
 weekly changes of new leads `lag` weeks later, lag 0 to 8. A week's change is its deviation
@@ -71,7 +72,7 @@ class WarningSettings:
     min_baseline_weeks: int = 8
     long_run_weeks: int = 52
     sustained_weeks: int = 3
-    z_threshold: float = -3.0
+    z_threshold: float = -2.5
     min_drop_share: float = 0.2
 
 

@@ -30,7 +30,7 @@ def test_planted_dip_is_flagged_in_every_week_of_it() -> None:
     judged = ew.flag_drops(pd.Series(sessions, index=WEEKS[:60]))
     # week 43 has recovered: not flagged, although its three-week window is still low
     assert flagged_weeks(judged) == [40, 41, 42]
-    assert judged["sustained_z"].iloc[43] < -3
+    assert judged["sustained_z"].iloc[43] < -2.5
     assert set(judged["flag_reason"].iloc[40:43]) <= {"week", "week+3_weeks"}
     assert judged["change_share"].iloc[40] == pytest.approx(sessions[40] / 300 - 1, abs=0.05)
 
@@ -41,10 +41,10 @@ def test_small_count_dip_is_caught_by_the_three_week_window() -> None:
     normal = [18, 20, 17, 19, 16, 21, 18, 17, 19, 20, 18, 16, 19, 18, 17, 20]
     values = np.array(normal * 2 + [9, 8, 9, 18, 19, 17], dtype=float)
     judged = ew.flag_drops(pd.Series(values, index=WEEKS[:38]))
-    assert (judged["robust_z"].iloc[32:35] > -3).all()  # no week alone is enough
+    assert (judged["robust_z"].iloc[32:35] > -2.5).all()  # no week alone is enough
     assert flagged_weeks(judged) == [34]
     assert judged["flag_reason"].iloc[34] == "3_weeks"
-    assert judged["sustained_z"].iloc[34] < -3.5
+    assert judged["sustained_z"].iloc[33] > -2.5 and judged["sustained_z"].iloc[34] < -3.5
 
 
 def test_pure_noise_gives_few_flags() -> None:
@@ -55,10 +55,10 @@ def test_pure_noise_gives_few_flags() -> None:
         frames.append(ew.flag_drops(pd.Series(counts, index=WEEKS), is_count=True))
         ratio = np.clip(rng.normal(0.05, 0.012, 150), 0.001, None)
         frames.append(ew.flag_drops(pd.Series(ratio, index=WEEKS), is_count=False))
-    judged = pd.concat(frames)
-    weeks_judged = judged["robust_z"].notna().sum()
-    assert weeks_judged == 40 * 130  # judged from the 21st week on
-    assert judged["is_flagged"].sum() <= 0.005 * weeks_judged
+    counts, ratios = pd.concat(frames[::2]), pd.concat(frames[1::2])
+    assert counts["robust_z"].notna().sum() == 20 * 130  # judged from the 21st week on
+    assert counts["is_flagged"].sum() <= 0.003 * 20 * 130
+    assert ratios["is_flagged"].sum() <= 0.025 * 20 * 130
 
 
 def test_trend_and_slow_seasonality_are_not_flagged() -> None:
@@ -161,10 +161,11 @@ def test_demo_marketing_dip_is_flagged(demo_build: BuildResult) -> None:
     in_dip = [(code, week) for code, week in flags if _dip_kind(code, week)]
     others = [(code, week) for code, week in flags if not _dip_kind(code, week)]
     flagged = {code for code, _ in in_dip}
-    assert {"web_sessions", "web_visitors", "downloads", "new_leads"} <= flagged
+    assert flagged == {"web_sessions", "web_visitors", "downloads", "contact_requests",
+                       "new_leads"}
     assert ("web_sessions", "2026-03-02") in in_dip  # caught in the dip's first week
     assert len(others) <= 2, others  # the model's docs state 0 on the demo
     lead = dict(demo_build.query(
         "select indicator_code, best_lag_weeks from marts.marketing_lead_time"
     ))
-    assert lead["web_sessions"] == 4 and lead["downloads"] == 4
+    assert lead["web_sessions"] == lead["web_visitors"] == lead["downloads"] == 4
