@@ -169,7 +169,7 @@ def test_example_1_marts_agree_with_kpi_monthly(example_1: BuildResult) -> None:
         """
         select *
         from marts.funnel_conversion_monthly as f
-        full join (select * from marts.kpi_monthly where kpi_code like 'conv_%') as k
+        full join (select * from marts.kpi_monthly where left(kpi_code, 5) = 'conv_') as k
             on f.kpi_code = k.kpi_code and f.period_month = k.period_month
             and f.slice_type = k.slice_type and f.slice_value = k.slice_value
         where k.kpi_code is null or f.kpi_code is null

@@ -1,2 +1,229 @@
--- placeholder until its issue lands: no rows yet
-{{ empty_kpi_rows() }}
+-- kpis.md section 11, people KPIs, for the company and each team (the rep's team):
+-- rep_ramp_up_days, training_hours_per_rep and conversion_spread, in the long kpi_monthly
+-- shape. is_mature = month closed (none of them is a funnel KPI).
+with
+
+months as (
+    select * from {{ ref('int_calendar_months') }}
+),
+
+reps as (
+    select * from {{ ref('int_reps_first_orders') }}
+),
+
+trainings as (
+    select * from {{ ref('stg_people__trainings') }}
+),
+
+leads as (
+    select * from {{ ref('stg_crm__leads') }}
+),
+
+leads_won as (
+    select * from {{ ref('int_leads_won') }}
+),
+
+-- rep_ramp_up_days ---------------------------------------------------------------------
+
+-- reps hired in the 12 months ending with M (M-11 .. the end of M), with the days to their
+-- first order when that order came by the end of M
+ramp_up_scope as (
+    select
+        months.period_month,
+        reps.rep_id,
+        reps.team,
+        case
+            when reps.first_order_on <= months.month_end_on
+                then {{ dbt.datediff('reps.hired_on', 'reps.first_order_on', 'day') }}
+        end as days_to_first_order
+    from months
+    inner join reps
+        on reps.hired_on >= cast({{ dbt.dateadd('month', -11, 'months.period_month') }} as date)
+        and reps.hired_on <= months.month_end_on
+),
+
+ramp_up_sliced as (
+    select period_month, 'company' as slice_type, 'all' as slice_value, days_to_first_order
+    from ramp_up_scope
+    union all
+    select period_month, 'team' as slice_type, team as slice_value, days_to_first_order
+    from ramp_up_scope
+    where team is not null
+),
+
+-- a median has a row for every month with a rep in scope; null while none has an order
+ramp_up as (
+    select
+        'rep_ramp_up_days' as kpi_code,
+        period_month,
+        slice_type,
+        slice_value,
+        cast(null as {{ type_double() }}) as numerator,
+        cast(null as {{ type_double() }}) as denominator,
+        percentile_cont(0.5) within group (order by days_to_first_order) as value
+    from ramp_up_sliced
+    group by period_month, slice_type, slice_value
+),
+
+-- training_hours_per_rep --------------------------------------------------------------
+
+-- reps employed on any day of M up to its end
+employed_reps as (
+    select
+        months.period_month,
+        reps.rep_id,
+        reps.team
+    from months
+    inner join reps
+        on reps.hired_on <= months.month_end_on
+        and (reps.left_on is null or reps.left_on >= months.period_month)
+),
+
+employed_sliced as (
+    select period_month, 'company' as slice_type, 'all' as slice_value, rep_id
+    from employed_reps
+    union all
+    select period_month, 'team' as slice_type, team as slice_value, rep_id
+    from employed_reps
+    where team is not null
+),
+
+headcount as (
+    select
+        period_month,
+        slice_type,
+        slice_value,
+        count(distinct rep_id) as reps_employed
+    from employed_sliced
+    group by period_month, slice_type, slice_value
+),
+
+-- trainings held in M up to its end; a team's hours are those of its reps
+trainings_held as (
+    select
+        months.period_month,
+        reps.team,
+        trainings.hours
+    from trainings
+    inner join months
+        on trainings.held_on >= months.period_month
+        and trainings.held_on <= months.month_end_on
+    left join reps
+        on trainings.rep_id = reps.rep_id
+),
+
+trainings_sliced as (
+    select period_month, 'company' as slice_type, 'all' as slice_value, hours
+    from trainings_held
+    union all
+    select period_month, 'team' as slice_type, team as slice_value, hours
+    from trainings_held
+    where team is not null
+),
+
+training_totals as (
+    select
+        period_month,
+        slice_type,
+        slice_value,
+        sum(hours) as training_hours
+    from trainings_sliced
+    group by period_month, slice_type, slice_value
+),
+
+training_hours_per_rep as (
+    select
+        'training_hours_per_rep' as kpi_code,
+        coalesce(headcount.period_month, training_totals.period_month) as period_month,
+        coalesce(headcount.slice_type, training_totals.slice_type) as slice_type,
+        coalesce(headcount.slice_value, training_totals.slice_value) as slice_value,
+        coalesce(training_totals.training_hours, 0) as numerator,
+        coalesce(headcount.reps_employed, 0) as denominator,
+        {{ safe_divide('coalesce(training_totals.training_hours, 0)', 'headcount.reps_employed') }} as value
+    from headcount
+    full outer join training_totals
+        on headcount.period_month = training_totals.period_month
+        and headcount.slice_type = training_totals.slice_type
+        and headcount.slice_value = training_totals.slice_value
+),
+
+-- conversion_spread --------------------------------------------------------------------
+
+-- leads created in the 12 months ending with M, by owner rep, won (order_won) by as_of
+spread_leads as (
+    select
+        months.period_month,
+        leads.owner_rep_id,
+        reps.team,
+        case when leads_won.lead_id is not null then 1 else 0 end as is_won
+    from months
+    inner join leads
+        on cast(leads.created_at as date) >= cast({{ dbt.dateadd('month', -11, 'months.period_month') }} as date)
+        and cast(leads.created_at as date) <= months.month_end_on
+    left join leads_won
+        on leads.lead_id = leads_won.lead_id
+    left join reps
+        on leads.owner_rep_id = reps.rep_id
+),
+
+rep_conversion as (
+    select
+        period_month,
+        owner_rep_id,
+        team,
+        count(*) as leads_created,
+        {{ safe_divide('sum(is_won)', 'count(*)') }} as conv_lead_to_order
+    from spread_leads
+    group by period_month, owner_rep_id, team
+),
+
+rep_conversion_sliced as (
+    select period_month, 'company' as slice_type, 'all' as slice_value, leads_created, conv_lead_to_order
+    from rep_conversion
+    union all
+    select period_month, 'team' as slice_type, team as slice_value, leads_created, conv_lead_to_order
+    from rep_conversion
+    where team is not null
+),
+
+-- only reps with at least conversion_spread_min_leads leads compare; null with fewer than two
+conversion_spread as (
+    select
+        'conversion_spread' as kpi_code,
+        period_month,
+        slice_type,
+        slice_value,
+        cast(null as {{ type_double() }}) as numerator,
+        cast(null as {{ type_double() }}) as denominator,
+        case
+            when sum(case when leads_created >= {{ var('conversion_spread_min_leads') }} then 1 else 0 end) >= 2
+                then max(case when leads_created >= {{ var('conversion_spread_min_leads') }} then conv_lead_to_order end)
+                    - min(case when leads_created >= {{ var('conversion_spread_min_leads') }} then conv_lead_to_order end)
+        end as value
+    from rep_conversion_sliced
+    group by period_month, slice_type, slice_value
+),
+
+people_kpis as (
+    select * from ramp_up
+    {%- if export_has_table('trainings') %}
+    union all
+    select * from training_hours_per_rep
+    {%- endif %}
+    union all
+    select * from conversion_spread
+),
+
+final as (
+    select
+        {{ kpi_row(
+            'people_kpis.kpi_code', 'people_kpis.period_month', 'people_kpis.slice_type',
+            'people_kpis.slice_value', 'people_kpis.numerator', 'people_kpis.denominator',
+            'people_kpis.value', 'months.is_month_closed'
+        ) }}
+    from people_kpis
+    inner join months
+        on people_kpis.period_month = months.period_month
+)
+
+select * from final
