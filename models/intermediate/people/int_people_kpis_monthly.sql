@@ -1,6 +1,7 @@
 -- kpis.md section 11, people KPIs, for the company and each team (the rep's team):
 -- rep_ramp_up_days, training_hours_per_rep and conversion_spread, in the long kpi_monthly
 -- shape. is_mature = month closed (none of them is a funnel KPI).
+{%- set slices = [['company', none], ['team', 'team']] %}
 with
 
 months as (
@@ -44,12 +45,7 @@ ramp_up_scope as (
 ),
 
 ramp_up_sliced as (
-    select period_month, 'company' as slice_type, 'all' as slice_value, days_to_first_order
-    from ramp_up_scope
-    union all
-    select period_month, 'team' as slice_type, team as slice_value, days_to_first_order
-    from ramp_up_scope
-    where team is not null
+    {{ slice_rows('ramp_up_scope', slices) }}
 ),
 
 -- a median has a row for every month with a rep in scope; null while none has an order
@@ -81,12 +77,7 @@ employed_reps as (
 ),
 
 employed_sliced as (
-    select period_month, 'company' as slice_type, 'all' as slice_value, rep_id
-    from employed_reps
-    union all
-    select period_month, 'team' as slice_type, team as slice_value, rep_id
-    from employed_reps
-    where team is not null
+    {{ slice_rows('employed_reps', slices) }}
 ),
 
 headcount as (
@@ -114,12 +105,7 @@ trainings_held as (
 ),
 
 trainings_sliced as (
-    select period_month, 'company' as slice_type, 'all' as slice_value, hours
-    from trainings_held
-    union all
-    select period_month, 'team' as slice_type, team as slice_value, hours
-    from trainings_held
-    where team is not null
+    {{ slice_rows('trainings_held', slices) }}
 ),
 
 training_totals as (
@@ -171,12 +157,7 @@ rep_conversion as (
 ),
 
 rep_conversion_sliced as (
-    select period_month, 'company' as slice_type, 'all' as slice_value, leads_created, conv_lead_to_order
-    from rep_conversion
-    union all
-    select period_month, 'team' as slice_type, team as slice_value, leads_created, conv_lead_to_order
-    from rep_conversion
-    where team is not null
+    {{ slice_rows('rep_conversion', slices) }}
 ),
 
 -- only reps with at least conversion_spread_min_leads leads compare; null with fewer than two
