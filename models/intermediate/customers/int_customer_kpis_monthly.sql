@@ -404,12 +404,7 @@ feedback_kpis as (
 
 -- only the KPIs whose optional tables are in the export
 final as (
-    {%- for part in kpi_parts %}
-    select * from {{ part }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+    {{ union_kpi_parts(kpi_parts) }}
 )
 
 select * from final

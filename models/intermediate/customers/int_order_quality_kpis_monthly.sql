@@ -246,14 +246,7 @@ complaint_kpis as (
 
 -- only the KPIs whose optional table is in the export
 final as (
-    {%- for part in kpi_parts %}
-    select * from {{ part }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- else %}
-    {{ empty_kpi_rows() }}
-    {%- endfor %}
+    {{ union_kpi_parts(kpi_parts) }}
 )
 
 select * from final

@@ -48,11 +48,8 @@ grains as (
 sessions_in_periods as (
     select
         grains.period_grain,
-        case
-            when grains.period_grain = 'month'
-                then cast({{ dbt.date_trunc('month', 'cast(web_sessions.started_at as date)') }} as date)
-            else cast({{ dbt.date_trunc('week', 'cast(web_sessions.started_at as date)') }} as date)
-        end as period_start,
+        {{ period_start('grains.period_grain', 'cast(web_sessions.started_at as date)') }}
+            as period_start,
         web_sessions.channel,
         web_sessions.visitor_id,
         web_sessions.pageviews,
@@ -66,11 +63,8 @@ sessions_in_periods as (
 sends_in_periods as (
     select
         grains.period_grain,
-        case
-            when grains.period_grain = 'month'
-                then cast({{ dbt.date_trunc('month', 'cast(newsletter_sends.sent_at as date)') }} as date)
-            else cast({{ dbt.date_trunc('week', 'cast(newsletter_sends.sent_at as date)') }} as date)
-        end as period_start,
+        {{ period_start('grains.period_grain', 'cast(newsletter_sends.sent_at as date)') }}
+            as period_start,
         newsletter_sends.newsletter,
         newsletter_sends.delivered,
         newsletter_sends.unique_clicks
@@ -83,11 +77,8 @@ sends_in_periods as (
 downloads_in_periods as (
     select
         grains.period_grain,
-        case
-            when grains.period_grain = 'month'
-                then cast({{ dbt.date_trunc('month', 'cast(downloads.downloaded_at as date)') }} as date)
-            else cast({{ dbt.date_trunc('week', 'cast(downloads.downloaded_at as date)') }} as date)
-        end as period_start,
+        {{ period_start('grains.period_grain', 'cast(downloads.downloaded_at as date)') }}
+            as period_start,
         downloads.asset_type
     from downloads
     cross join as_of
@@ -98,11 +89,7 @@ downloads_in_periods as (
 social_days_in_periods as (
     select
         grains.period_grain,
-        case
-            when grains.period_grain = 'month'
-                then cast({{ dbt.date_trunc('month', 'social_daily.day') }} as date)
-            else cast({{ dbt.date_trunc('week', 'social_daily.day') }} as date)
-        end as period_start,
+        {{ period_start('grains.period_grain', 'social_daily.day') }} as period_start,
         social_daily.platform,
         social_daily.new_follows,
         social_daily.likes
@@ -115,11 +102,7 @@ social_days_in_periods as (
 ad_days_in_periods as (
     select
         grains.period_grain,
-        case
-            when grains.period_grain = 'month'
-                then cast({{ dbt.date_trunc('month', 'ad_spend_daily.day') }} as date)
-            else cast({{ dbt.date_trunc('week', 'ad_spend_daily.day') }} as date)
-        end as period_start,
+        {{ period_start('grains.period_grain', 'ad_spend_daily.day') }} as period_start,
         ad_spend_daily.platform,
         ad_spend_daily.clicks,
         ad_spend_daily.cost
@@ -132,11 +115,8 @@ ad_days_in_periods as (
 requests_in_periods as (
     select
         grains.period_grain,
-        case
-            when grains.period_grain = 'month'
-                then cast({{ dbt.date_trunc('month', 'cast(contact_requests.received_at as date)') }} as date)
-            else cast({{ dbt.date_trunc('week', 'cast(contact_requests.received_at as date)') }} as date)
-        end as period_start,
+        {{ period_start('grains.period_grain', 'cast(contact_requests.received_at as date)') }}
+            as period_start,
         contact_requests.channel
     from contact_requests
     cross join as_of
@@ -147,11 +127,7 @@ requests_in_periods as (
 leads_in_periods as (
     select
         grains.period_grain,
-        case
-            when grains.period_grain = 'month'
-                then cast({{ dbt.date_trunc('month', 'cast(leads.created_at as date)') }} as date)
-            else cast({{ dbt.date_trunc('week', 'cast(leads.created_at as date)') }} as date)
-        end as period_start
+        {{ period_start('grains.period_grain', 'cast(leads.created_at as date)') }} as period_start
     from leads
     cross join as_of
     cross join grains
@@ -163,8 +139,7 @@ session_totals as (
     select
         period_grain,
         period_start,
-        case when grouping(channel) = 1 then 'company' else 'web_channel' end as slice_type,
-        case when grouping(channel) = 1 then 'all' else channel end as slice_value,
+        {{ grouping_slice('channel', 'web_channel') }},
         count(*) as sessions,
         count(distinct visitor_id) as visitors,
         sum(pageviews) as pageviews,
@@ -177,8 +152,7 @@ send_totals as (
     select
         period_grain,
         period_start,
-        case when grouping(newsletter) = 1 then 'company' else 'newsletter' end as slice_type,
-        case when grouping(newsletter) = 1 then 'all' else newsletter end as slice_value,
+        {{ grouping_slice('newsletter', 'newsletter') }},
         sum(unique_clicks) as unique_clicks,
         sum(delivered) as delivered
     from sends_in_periods
@@ -189,8 +163,7 @@ download_totals as (
     select
         period_grain,
         period_start,
-        case when grouping(asset_type) = 1 then 'company' else 'asset_type' end as slice_type,
-        case when grouping(asset_type) = 1 then 'all' else asset_type end as slice_value,
+        {{ grouping_slice('asset_type', 'asset_type') }},
         count(*) as downloads
     from downloads_in_periods
     group by grouping sets ((period_grain, period_start), (period_grain, period_start, asset_type))
@@ -200,8 +173,7 @@ social_totals as (
     select
         period_grain,
         period_start,
-        case when grouping(platform) = 1 then 'company' else 'platform' end as slice_type,
-        case when grouping(platform) = 1 then 'all' else platform end as slice_value,
+        {{ grouping_slice('platform', 'platform') }},
         sum(new_follows) as new_follows,
         sum(likes) as likes
     from social_days_in_periods
@@ -213,8 +185,7 @@ ad_totals as (
     select
         period_grain,
         period_start,
-        case when grouping(platform) = 1 then 'company' else 'platform' end as slice_type,
-        case when grouping(platform) = 1 then 'all' else platform end as slice_value,
+        {{ grouping_slice('platform', 'platform') }},
         sum(cost) as cost,
         sum(clicks) as clicks
     from ad_days_in_periods
@@ -225,8 +196,7 @@ request_totals as (
     select
         period_grain,
         period_start,
-        case when grouping(channel) = 1 then 'company' else 'request_channel' end as slice_type,
-        case when grouping(channel) = 1 then 'all' else channel end as slice_value,
+        {{ grouping_slice('channel', 'request_channel') }},
         count(*) as contact_requests
     from requests_in_periods
     group by grouping sets ((period_grain, period_start), (period_grain, period_start, channel))

@@ -7,16 +7,7 @@ as_of as (
 ),
 
 weeks as (
-    select
-        cast(generated.week_start as date) as week_start
-    from as_of
-    cross join lateral (
-        select unnest(generate_series(
-            cast({{ dbt.date_trunc('week', 'as_of.first_event_date') }} as date),
-            cast({{ dbt.date_trunc('week', 'as_of.as_of_date') }} as date),
-            interval 7 day
-        )) as week_start
-    ) as generated
+    {{ period_spine('week', 'week_start') }}
 ),
 
 final as (

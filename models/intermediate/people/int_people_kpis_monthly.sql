@@ -1,6 +1,7 @@
 -- kpis.md section 11, people KPIs, for the company and each team (the rep's team):
 -- rep_ramp_up_days, training_hours_per_rep and conversion_spread, in the long kpi_monthly
 -- shape. is_mature = month closed (none of them is a funnel KPI).
+{%- set slices = [['company', none], ['team', 'team']] %}
 with
 
 months as (
@@ -15,12 +16,13 @@ trainings as (
     select * from {{ ref('stg_people__trainings') }}
 ),
 
-leads as (
-    select * from {{ ref('stg_crm__leads') }}
-),
-
-leads_won as (
-    select * from {{ ref('int_leads_won') }}
+-- the funnel's monthly lead -> order counts by owner rep: leads_started counts the leads
+-- created in the month (a lead reaches the `lead` stage at its created_at), leads_converted
+-- those of them that reached order_won by as_of
+lead_to_order_by_rep as (
+    select * from {{ ref('int_funnel_conversions_monthly') }}
+    where funnel_step = 'lead_to_order'
+        and slice_type = 'rep'
 ),
 
 -- rep_ramp_up_days ---------------------------------------------------------------------
@@ -43,12 +45,7 @@ ramp_up_scope as (
 ),
 
 ramp_up_sliced as (
-    select period_month, 'company' as slice_type, 'all' as slice_value, days_to_first_order
-    from ramp_up_scope
-    union all
-    select period_month, 'team' as slice_type, team as slice_value, days_to_first_order
-    from ramp_up_scope
-    where team is not null
+    {{ slice_rows('ramp_up_scope', slices) }}
 ),
 
 -- a median has a row for every month with a rep in scope; null while none has an order
@@ -80,12 +77,7 @@ employed_reps as (
 ),
 
 employed_sliced as (
-    select period_month, 'company' as slice_type, 'all' as slice_value, rep_id
-    from employed_reps
-    union all
-    select period_month, 'team' as slice_type, team as slice_value, rep_id
-    from employed_reps
-    where team is not null
+    {{ slice_rows('employed_reps', slices) }}
 ),
 
 headcount as (
@@ -113,12 +105,7 @@ trainings_held as (
 ),
 
 trainings_sliced as (
-    select period_month, 'company' as slice_type, 'all' as slice_value, hours
-    from trainings_held
-    union all
-    select period_month, 'team' as slice_type, team as slice_value, hours
-    from trainings_held
-    where team is not null
+    {{ slice_rows('trainings_held', slices) }}
 ),
 
 training_totals as (
@@ -149,41 +136,28 @@ training_hours_per_rep as (
 
 -- conversion_spread --------------------------------------------------------------------
 
--- leads created in the 12 months ending with M, by owner rep, won (order_won) by as_of
-spread_leads as (
-    select
-        months.period_month,
-        leads.owner_rep_id,
-        reps.team,
-        case when leads_won.lead_id is not null then 1 else 0 end as is_won
-    from months
-    inner join leads
-        on cast(leads.created_at as date) >= cast({{ dbt.dateadd('month', -11, 'months.period_month') }} as date)
-        and cast(leads.created_at as date) <= months.month_end_on
-    left join leads_won
-        on leads.lead_id = leads_won.lead_id
-    left join reps
-        on leads.owner_rep_id = reps.rep_id
-),
-
+-- each rep's conv_lead_to_order over the leads created in the 12 months ending with M
+-- (M-11 .. M); the rep's team from reps
 rep_conversion as (
     select
-        period_month,
-        owner_rep_id,
-        team,
-        count(*) as leads_created,
-        {{ safe_divide('sum(is_won)', 'count(*)') }} as conv_lead_to_order
-    from spread_leads
-    group by period_month, owner_rep_id, team
+        months.period_month,
+        lead_to_order_by_rep.slice_value as owner_rep_id,
+        reps.team,
+        sum(lead_to_order_by_rep.leads_started) as leads_created,
+        {{ safe_divide('sum(lead_to_order_by_rep.leads_converted)', 'sum(lead_to_order_by_rep.leads_started)') }}
+            as conv_lead_to_order
+    from months
+    inner join lead_to_order_by_rep
+        on lead_to_order_by_rep.period_month
+            >= cast({{ dbt.dateadd('month', -11, 'months.period_month') }} as date)
+        and lead_to_order_by_rep.period_month <= months.period_month
+    left join reps
+        on lead_to_order_by_rep.slice_value = reps.rep_id
+    group by months.period_month, lead_to_order_by_rep.slice_value, reps.team
 ),
 
 rep_conversion_sliced as (
-    select period_month, 'company' as slice_type, 'all' as slice_value, leads_created, conv_lead_to_order
-    from rep_conversion
-    union all
-    select period_month, 'team' as slice_type, team as slice_value, leads_created, conv_lead_to_order
-    from rep_conversion
-    where team is not null
+    {{ slice_rows('rep_conversion', slices) }}
 ),
 
 -- only reps with at least conversion_spread_min_leads leads compare; null with fewer than two

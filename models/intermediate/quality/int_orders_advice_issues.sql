@@ -1,6 +1,7 @@
 -- every order (cancelled or not, as in kpis.md sections 2 and 3) with its rep and whether,
 -- by as_of, it was cancelled for reason `oversold` or drew a complaint of category `advice`:
--- the two order-level signs of poor advice (kpis.md section 12, Beratungsqualität)
+-- the two order-level signs of poor advice (kpis.md section 12, Beratungsqualität). Orders
+-- and their cancellations are judged at as_of by int_orders_enriched.
 with
 
 as_of as (
@@ -8,28 +9,15 @@ as_of as (
 ),
 
 orders as (
-    select * from {{ ref('stg_crm__orders') }}
+    select * from {{ ref('int_orders_enriched') }}
 ),
 
 reps as (
     select * from {{ ref('stg_crm__reps') }}
 ),
 
-cancellations as (
-    select * from {{ ref('stg_crm__cancellations') }}
-),
-
 complaints as (
     select * from {{ ref('stg_crm__complaints') }}
-),
-
-oversold_orders as (
-    select distinct
-        cancellations.order_id
-    from cancellations
-    cross join as_of
-    where cancellations.reason = 'oversold'
-        and cast(cancellations.cancelled_at as date) <= as_of.as_of_date
 ),
 
 advice_complaint_orders as (
@@ -46,19 +34,16 @@ final as (
         orders.order_id,
         orders.rep_id,
         reps.team,
-        cast(orders.ordered_at as date) as ordered_on,
-        cast({{ dbt.date_trunc('month', 'cast(orders.ordered_at as date)') }} as date) as order_month,
-        oversold_orders.order_id is not null as is_cancelled_oversold,
+        orders.ordered_on,
+        orders.order_month,
+        -- cancellation_reason is empty unless the order was cancelled by as_of
+        coalesce(orders.cancellation_reason = 'oversold', false) as is_cancelled_oversold,
         advice_complaint_orders.order_id is not null as has_advice_complaint
     from orders
-    cross join as_of
     left join reps
         on orders.rep_id = reps.rep_id
-    left join oversold_orders
-        on orders.order_id = oversold_orders.order_id
     left join advice_complaint_orders
         on orders.order_id = advice_complaint_orders.order_id
-    where cast(orders.ordered_at as date) <= as_of.as_of_date
 )
 
 select * from final

@@ -2,13 +2,6 @@
 -- the marketing early indicators of kpis.md section 10 side by side, one row per reporting
 -- month (company level; the slices are in kpi_monthly), with the sums behind the ratios and
 -- the new leads of the month for comparison
-{#- count columns: indicator -> the export table it needs (0 when present and quiet, null when missing) -#}
-{%- set counts = [
-    ('web_visitors', 'web_sessions'), ('web_sessions', 'web_sessions'),
-    ('downloads', 'downloads'), ('social_follows', 'social_daily'),
-    ('social_likes', 'social_daily'), ('contact_requests', 'contact_requests'),
-    ('new_leads', 'leads'),
-] %}
 with
 
 months as (
@@ -16,33 +9,8 @@ months as (
 ),
 
 indicators as (
-    select * from {{ ref('int_marketing_indicators_by_period') }}
-),
-
-company_indicators as (
-    select *
-    from indicators
+    select * from {{ ref('int_marketing_indicators_pivoted') }}
     where period_grain = 'month'
-        and slice_type = 'company'
-),
-
-pivoted as (
-    select
-        period_start,
-        {%- for code, _ in counts %}
-        max(case when indicator_code = '{{ code }}' then value end) as {{ code }},
-        {%- endfor %}
-        max(case when indicator_code = 'avg_visit_duration_seconds' then value end)
-            as avg_visit_duration_seconds,
-        max(case when indicator_code = 'pages_per_visit' then value end) as pages_per_visit,
-        max(case when indicator_code = 'newsletter_ctr' then denominator end) as newsletter_delivered,
-        max(case when indicator_code = 'newsletter_ctr' then numerator end) as newsletter_unique_clicks,
-        max(case when indicator_code = 'newsletter_ctr' then value end) as newsletter_ctr,
-        max(case when indicator_code = 'cpc' then denominator end) as ad_clicks,
-        max(case when indicator_code = 'cpc' then numerator end) as ad_cost_eur,
-        max(case when indicator_code = 'cpc' then value end) as cpc
-    from company_indicators
-    group by period_start
 ),
 
 final as (
@@ -50,20 +18,24 @@ final as (
         months.period_month,
         months.month_end_on,
         months.is_month_closed,
-        {%- for code, table in counts %}
-        cast({{ 'coalesce(pivoted.' ~ code ~ ', 0)' if export_has_table(table) else 'null' }} as bigint) as {{ code }},
-        {%- endfor %}
-        cast(pivoted.avg_visit_duration_seconds as {{ type_double() }}) as avg_visit_duration_seconds,
-        cast(pivoted.pages_per_visit as {{ type_double() }}) as pages_per_visit,
-        cast({{ 'coalesce(pivoted.newsletter_delivered, 0)' if export_has_table('newsletter_sends') else 'null' }} as bigint) as newsletter_delivered,
-        cast({{ 'coalesce(pivoted.newsletter_unique_clicks, 0)' if export_has_table('newsletter_sends') else 'null' }} as bigint) as newsletter_unique_clicks,
-        cast(pivoted.newsletter_ctr as {{ type_double() }}) as newsletter_ctr,
-        cast({{ 'coalesce(pivoted.ad_clicks, 0)' if export_has_table('ad_spend_daily') else 'null' }} as bigint) as ad_clicks,
-        cast({{ 'coalesce(pivoted.ad_cost_eur, 0)' if export_has_table('ad_spend_daily') else 'null' }} as {{ type_double() }}) as ad_cost_eur,
-        cast(pivoted.cpc as {{ type_double() }}) as cpc
+        indicators.web_visitors,
+        indicators.web_sessions,
+        indicators.downloads,
+        indicators.social_follows,
+        indicators.social_likes,
+        indicators.contact_requests,
+        indicators.new_leads,
+        indicators.avg_visit_duration_seconds,
+        indicators.pages_per_visit,
+        indicators.newsletter_delivered,
+        indicators.newsletter_unique_clicks,
+        indicators.newsletter_ctr,
+        indicators.ad_clicks,
+        indicators.ad_cost_eur,
+        indicators.cpc
     from months
-    left join pivoted
-        on months.period_month = pivoted.period_start
+    left join indicators
+        on months.period_month = indicators.period_start
 )
 
 select * from final
