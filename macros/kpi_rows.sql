@@ -15,3 +15,17 @@
     select {{ kpi_row('null', 'null', 'null', 'null', 'null', 'null', 'null', 'null') }}
     where 1 = 0
 {%- endmacro %}
+
+{#- The rows of an int_*_kpis_monthly model from its parts: `select * from` each CTE named in
+    parts (each selecting kpi_row columns), union all; no rows when the list is empty
+    (every part needs an optional table the export lacks). -#}
+{% macro union_kpi_parts(parts) -%}
+    {%- for part in parts %}
+    select * from {{ part }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- else %}
+    {{ empty_kpi_rows() }}
+    {%- endfor %}
+{%- endmacro %}

@@ -142,12 +142,12 @@ def test_missing_required_table_is_named(tmp_path: Path) -> None:
     assert "required table orders is missing from data_dir" in result.output
 
 
-def _warehouse_path(cwd: Path, *args: str) -> str:
+def _warehouse_path(cwd: Path, target: Path, *args: str) -> str:
     env = {k: v for k, v in os.environ.items()
            if k not in ("B2B_KPIS_DUCKDB", "DBT_PROFILES_DIR", "DBT_PROJECT_DIR")}
     out = subprocess.run(
         [DBT, "run-operation", "print_warehouse_path", *args],
-        cwd=cwd, env={**env, "DBT_TARGET_PATH": str(cwd / "target-probe")},
+        cwd=cwd, env={**env, "DBT_TARGET_PATH": str(target), "DBT_LOG_PATH": str(target)},
         capture_output=True, text=True, check=True,
     ).stdout
     line = next(x for x in out.splitlines() if x.startswith("warehouse: "))
@@ -156,9 +156,10 @@ def _warehouse_path(cwd: Path, *args: str) -> str:
 
 def test_warehouse_file_is_the_projects_wherever_dbt_starts(tmp_path: Path) -> None:
     expected = os.path.realpath(PROJECT_DIR / "warehouse" / "b2b_sales_kpis.duckdb")
-    assert _warehouse_path(PROJECT_DIR) == expected
+    assert _warehouse_path(PROJECT_DIR, tmp_path / "target") == expected
     from_elsewhere = _warehouse_path(
-        tmp_path, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)
+        tmp_path, tmp_path / "target", "--project-dir", str(PROJECT_DIR),
+        "--profiles-dir", str(PROJECT_DIR),
     )
     assert from_elsewhere == expected
 

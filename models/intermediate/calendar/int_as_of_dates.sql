@@ -40,7 +40,8 @@ event_dates as (
 as_of as (
     select
         {%- if var('as_of', none) %}
-        cast('{{ var("as_of") }}' as date) as as_of_date,
+        -- an aggregate, so that the row is one however many events there are
+        max(cast('{{ var("as_of") }}' as date)) as as_of_date,
         {%- else %}
         max(event_date) as as_of_date,
         {%- endif %}

@@ -7,16 +7,7 @@ as_of as (
 ),
 
 months as (
-    select
-        cast(generated.period_month as date) as period_month
-    from as_of
-    cross join lateral (
-        select unnest(generate_series(
-            cast({{ dbt.date_trunc('month', 'as_of.first_event_date') }} as date),
-            cast({{ dbt.date_trunc('month', 'as_of.as_of_date') }} as date),
-            interval 1 month
-        )) as period_month
-    ) as generated
+    {{ period_spine('month', 'period_month') }}
 ),
 
 final as (
