@@ -8,7 +8,12 @@
 -#}
 
 {% macro gate_runs_in_dbt() %}
-    {{ return(target.type == 'duckdb' and var('dq_gate_in_dbt', true)) }}
+    {#- The same condition enables the gate's Python models (models/quality/_quality__models.yml):
+        Python models run here (python_model_adapters, dbt_project.yml), the gate's Python
+        code speaks DuckDB, and dq_gate_in_dbt is not switched off. -#}
+    {{ return(target.type == 'duckdb'
+        and target.type in var('python_model_adapters', ['duckdb', 'snowflake', 'bigquery', 'databricks'])
+        and var('dq_gate_in_dbt', true)) }}
 {% endmacro %}
 
 

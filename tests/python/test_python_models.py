@@ -11,6 +11,9 @@ from pathlib import Path
 from conftest import PROJECT_DIR, dbt
 
 PYTHON_MODELS = {p.stem for p in (PROJECT_DIR / "models").rglob("*.py")}
+# the data-quality gate (docs/data_quality.md) is depended on by design: staging and the marts
+# ref it through macros that render the ref only where the gate is enabled (gate_runs_in_dbt)
+GATE_MODELS = {"export_files", "validation_results", "kpi_monthly_validation"}
 
 
 def _parse(tmp_path: Path, extra_vars: dict[str, object] | None = None) -> dict:
@@ -34,6 +37,8 @@ def test_python_models_are_enabled_on_duckdb_and_only_tests_depend_on_them(
     assert {node["name"] for node in python_nodes.values()} == PYTHON_MODELS
     for node_id, node in python_nodes.items():
         assert node["config"]["enabled"] is True
+        if node["name"] in GATE_MODELS:
+            continue
         children = manifest["child_map"][node_id]
         assert all(child.startswith("test.") for child in children), children
 
