@@ -41,10 +41,12 @@ def _optional_by_content(row: pd.Series) -> bool:
     """A row kpis.md allows to be left out: nothing to measure (zero/null denominator, a zero
     count, a zero-numerator breakdown row, a statistic with a null value)."""
     value, numerator, denominator = row["value"], row["numerator"], row["denominator"]
-    if pd.isna(denominator) or denominator == 0:
-        return pd.isna(value) or value == 0 or pd.isna(numerator)
+    if pd.isna(numerator) and pd.isna(denominator):  # a count or a statistic
+        return bool(pd.isna(value) or value == 0)
+    if pd.isna(denominator) or denominator == 0:  # a rate over nothing must be null
+        return bool(pd.isna(value))
     return bool(row["slice_type"] not in {"company", "rep", "team", "segment", "lead_source"}
-                and (numerator == 0))
+                and numerator == 0)
 
 
 @dataclass

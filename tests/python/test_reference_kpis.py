@@ -24,6 +24,7 @@ import pandas as pd
 import pytest
 from compare_kpis import compare, project_kpis
 from conftest import BASE_REPS, PROJECT_DIR, BuildResult, dbt, write_export
+from fuzz_export import make_export
 from reference_kpis import reference_kpis
 
 KPI_BUILD = ["build", "-s", "+kpi_monthly", "--exclude", "test_type:data", "test_type:unit"]
@@ -227,6 +228,11 @@ def _scale_2_export(folder: Path) -> Path:
     return folder
 
 
+def _fuzz_export(seed: int, folder: Path) -> Path:
+    make_export(seed, folder)
+    return folder
+
+
 # case id -> (export: folder, tables or a maker; as_of)
 CASES: dict[str, tuple[object, str | None]] = {
     "demo-default": (DEMO, None),
@@ -237,6 +243,9 @@ CASES: dict[str, tuple[object, str | None]] = {
     "edge2-default-as-of": (EDGE2, None),
     "optional-tables-missing": (EDGE, None),
     "optional-tables-header-only": ({**EDGE, **HEADER_ONLY}, "2025-02-14"),
+    # fuzz_export seed 14 at as_of 2025-03-31: account A10's two orders on its first day once
+    # split its active span in two (a second relationship row, a wrong survival_1y)
+    "random-seed-14": (lambda folder: _fuzz_export(14, folder), "2025-03-31"),
 }
 
 
@@ -260,19 +269,23 @@ class Builds:
             export = write_export(folder / "export", source)
         return export, dbt(KPI_BUILD, folder / "warehouse.duckdb", data_dir=export, as_of=as_of)
 
-    def start(self) -> None:
-        for case in CASES:
+    def start(self, cases: list[str]) -> None:
+        for case in cases:
             self.futures[case] = self.pool.submit(self._run, case)
 
     def get(self, case: str) -> tuple[Path, BuildResult]:
-        if not self.futures:
-            self.start()
+        if case not in self.futures:
+            self.start([case])
         return self.futures[case].result()
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory):
+def builds(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     pool = Builds(tmp_path_factory.mktemp("reference"))
+    # start the builds of every selected case at once, in the order the tests will ask
+    selected = [item.callspec.params["case"] for item in request.session.items
+                if hasattr(item, "callspec") and "case" in item.callspec.params]
+    pool.start(list(dict.fromkeys(selected)))
     yield pool
     pool.pool.shutdown(wait=True, cancel_futures=True)
 
@@ -300,6 +313,23 @@ def test_kpi_monthly_matches_reference(results, case: str) -> None:
     print(f"\n[{case}] {comparison.report()}")
     assert comparison.ok, comparison.report(40)
     assert not set(project["kpi_code"]) - set(reference["kpi_code"])
+
+
+# random dense exports (fuzz_export.py), about 10 s each: REFERENCE_FUZZ_SEEDS="1 2 3"
+FUZZ_SEEDS = [int(s) for s in os.environ.get("REFERENCE_FUZZ_SEEDS", "").split()]
+
+
+@pytest.mark.skipif(not FUZZ_SEEDS, reason="set REFERENCE_FUZZ_SEEDS to run")
+@pytest.mark.parametrize("seed", FUZZ_SEEDS or [0])
+def test_random_export_matches_reference(tmp_path: Path, seed: int) -> None:
+    as_of = make_export(seed, tmp_path / "export")
+    result = dbt(KPI_BUILD, tmp_path / "warehouse.duckdb", data_dir=tmp_path / "export",
+                 as_of=as_of)
+    assert result.ok, result.output[-5000:]
+    project, reference = project_kpis(result.db_path), reference_kpis(tmp_path / "export", as_of)
+    codes = SECTIONS_1_TO_9 | (set(project["kpi_code"]) & set(reference["kpi_code"]))
+    comparison = compare(project, reference, codes)
+    assert comparison.ok, comparison.report(40)
 
 
 # ---------------------------------------------------------------------------- pinned by hand
@@ -612,3 +642,34 @@ def test_reference_worked_example_10_repeat_window(tmp_path: Path) -> None:
         ("repeat_purchase_rate_12m", "2025-05-01", 1, 4, 0.25, True),
         ("repeat_purchase_rate_12m", "2025-06-01", 2, 5, 0.4, False),
     ])
+
+
+def test_compare_flags_what_it_should() -> None:
+    """The checker itself: a wrong value, a missing required row and an extra count fail;
+    a missing optional row or an extra zero-numerator breakdown row do not."""
+    month = pd.Timestamp("2025-01-01").date()
+
+    def frame(rows: list[tuple], required: bool | None = None) -> pd.DataFrame:
+        out = pd.DataFrame(rows, columns=["kpi_code", "slice_type", "slice_value", "numerator",
+                                          "denominator", "value", "is_mature"])
+        out.insert(1, "period_month", month)
+        if required is not None:
+            out["required"] = required
+        return out
+
+    base = [("churn_rate", "company", "all", 1.0, 4.0, 0.25, True)]
+    reference = frame(base, required=True)
+    assert compare(frame(base), reference).ok
+    wrong = frame([("churn_rate", "company", "all", 1.0, 4.0, 0.2500001, True)])
+    assert compare(wrong, reference).mismatched
+    assert compare(frame([("churn_rate", "company", "all", 1.0, 4.0, 0.25, False)]),
+                   reference).mismatched
+    assert compare(frame(base[:0]), reference).missing
+    extra_count = frame([*base, ("warranty_cases", "rep", "R1", None, None, 2.0, True)])
+    assert compare(extra_count, reference, {"churn_rate", "warranty_cases"}).extra
+    optional = frame([*base, ("churn_rate", "segment", "SMB", None, 0.0, None, True)],
+                     required=False)
+    assert compare(frame(base), optional).ok
+    zero_breakdown = frame([*base, ("complaint_rate", "complaint_category", "advice", 0.0, 4.0,
+                                    0.0, True)])
+    assert compare(zero_breakdown, reference, {"churn_rate", "complaint_rate"}).ok
