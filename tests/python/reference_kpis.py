@@ -13,12 +13,27 @@ spec allows to be left out (they are emitted only where cheap and are never a fa
 
 Deliberately plain: one function per section, loops over months, sets of account ids.
 Sections 10 (marketing) and 11 (people) are at the end, separated.
+
+Readings where kpis.md leaves room (each is marked where it is coded):
+- cancellation_reason rows of cancellation_rate_value (net_amount cancelled for the reason /
+  net_amount ordered) are optional: section 2 may mean the slice for cancellation_rate only.
+- relationship_survival_1y/3y are null until the longest duration observed (ended or
+  censored) is >= 365 / >= 1096 days ("observed at least that long").
+- 11: rep_ramp_up_days counts non-cancelled orders credited by the end of M; a month with
+  hired reps but no first order yet has a null row (optional). training_hours_per_rep: team
+  slice = the team's reps' hours / the team's reps employed on any day of M up to its end.
+  conversion_spread: order_won reached by as_of (the funnel rule), reps with >= 30 leads
+  created in the 12 months, a null row (optional) with fewer than two such reps.
+- 10: breakdown rows of ratios (cpc, newsletter_ctr, pages_per_visit, avg_visit_duration)
+  are required where numerator and denominator are nonzero; web_visitors per web_channel
+  counts distinct visitors within the channel.
 """
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Iterable, Iterator
+from fractions import Fraction
 from pathlib import Path
 
 import pandas as pd
@@ -543,13 +558,13 @@ class Reference:
                            how="left")
 
     @staticmethod
-    def kaplan_meier(durations: list[int], events: list[bool]) -> list[tuple[int, float]]:
+    def kaplan_meier(durations: list[int], events: list[bool]) -> list[tuple[int, Fraction]]:
         """[(t, S(t))] at each event time; events before censorings at equal durations."""
-        curve, survival = [], 1.0
+        curve, survival = [], Fraction(1)  # exact: S = 0.5 must not read 0.50000000000000001
         for t in sorted({d for d, e in zip(durations, events, strict=True) if e}):
             at_risk = sum(1 for d in durations if d >= t)
             died = sum(1 for d, e in zip(durations, events, strict=True) if e and d == t)
-            survival *= 1 - died / at_risk
+            survival *= 1 - Fraction(died, at_risk)
             curve.append((t, survival))
         return curve
 
@@ -582,7 +597,7 @@ class Reference:
                         value = 1.0
                         for t, s in curve:
                             if t <= days:
-                                value = s
+                                value = float(s)
                     self.add(code, month, slice_type, slice_value, None, None, value, True)
 
     # ------------------------------------------------------------------ 9 referrals, feedback
