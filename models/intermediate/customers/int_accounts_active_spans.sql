@@ -45,9 +45,11 @@ windows as (
     select account_id, covers_from, covers_to from contract_windows
 ),
 
--- a contract terminated before it started never runs
+-- a contract terminated before it started never runs. Identical windows (two orders on one
+-- day) are one: the two window functions below must see the same order, and rows that tie on
+-- (covers_from, covers_to) could come in a different order in each, splitting a span in two
 valid_windows as (
-    select * from windows
+    select distinct account_id, covers_from, covers_to from windows
     where covers_to >= covers_from
 ),
 
