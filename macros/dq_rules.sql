@@ -53,7 +53,7 @@
         'parents': []},
     'contracts': {'key': ['contract_id'], 'normalize': {},
         'valued': ['contract_id'],
-        'suspect': ['contract_id is null', 'account_id is null', 'starts_on__unparsed is not null', 'starts_on is null', 'ends_on__unparsed is not null', 'terminated_on__unparsed is not null', 'annual_value__unparsed is not null', 'account_id__unresolved is not null', 'annual_value <= 0', 'ends_on < starts_on', 'terminated_on < starts_on'],
+        'suspect': ['contract_id is null', 'account_id is null', 'starts_on__unparsed is not null', 'starts_on is null', 'ends_on__unparsed is not null', 'terminated_on__unparsed is not null', 'annual_value__unparsed is not null', 'account_id__unresolved is not null', 'annual_value < 0', 'ends_on < starts_on', 'terminated_on < starts_on'],
         'references': [{'column': 'account_id', 'table': 'accounts', 'to': 'account_id'}],
         'parents': []},
     'web_sessions': {'key': ['session_id'], 'normalize': {},
@@ -88,7 +88,7 @@
         'parents': []},
     'trainings': {'key': ['training_id'], 'normalize': {},
         'valued': ['training_id'],
-        'suspect': ['training_id is null', 'rep_id is null', 'held_on__unparsed is not null', 'held_on is null', 'topic is null', 'hours__unparsed is not null', 'hours is null', 'rep_id__unresolved is not null', 'hours <= 0', "held_on > cast(now() at time zone 'UTC' as timestamp) - interval 1 day"],
+        'suspect': ['training_id is null', 'rep_id is null', 'held_on__unparsed is not null', 'held_on is null', 'topic is null', 'hours__unparsed is not null', 'hours is null', 'rep_id__unresolved is not null', 'hours < 0', "held_on > cast(now() at time zone 'UTC' as timestamp) - interval 1 day"],
         'references': [{'column': 'rep_id', 'table': 'reps', 'to': 'rep_id'}],
         'parents': []},
 }) }}

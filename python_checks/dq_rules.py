@@ -50,6 +50,9 @@ class NotBeforeParent:
     parent_table: str
     parent_key: str
     parent_column: str
+    # the contract names only "a stage event before its lead was created" as bad input; the
+    # other parent orders are plausibility checks that warn rather than stop a user's build
+    severity: str = BLOCKING
 
     @property
     def frame_column(self) -> str:
@@ -143,7 +146,8 @@ RULES: dict[str, TableRules] = {
             _ref("lead_id", "leads"),
             _ref("rep_id", "reps"),
         ),
-        parents=(NotBeforeParent("ordered_at", "lead_id", "leads", "lead_id", "created_at"),),
+        parents=(NotBeforeParent("ordered_at", "lead_id", "leads", "lead_id", "created_at",
+                                 WARNING),),
         ranges=(Range("net_amount", min_value=0, strict_min=True, rule="amounts > 0"),),
         events=("ordered_at",),
     ),
@@ -152,7 +156,7 @@ RULES: dict[str, TableRules] = {
         normalize={"reason": "lower"},
         references=(_ref("order_id", "orders"),),
         parents=(NotBeforeParent("cancelled_at", "order_id", "orders", "order_id",
-                                 "ordered_at"),),
+                                 "ordered_at", WARNING),),
         ranges=(Range("refunded_amount", min_value=0, rule="amounts >= 0"),),
         events=("cancelled_at",),
     ),
@@ -160,8 +164,9 @@ RULES: dict[str, TableRules] = {
         allowed={"category": ("product_defect", "delivery", "advice", "service", "billing")},
         normalize={"category": "lower"},
         references=(_ref("order_id", "orders"),),
-        parents=(NotBeforeParent("opened_at", "order_id", "orders", "order_id", "ordered_at"),),
-        orders=(Order("closed_at", "opened_at", BLOCKING, "not before its parent"),),
+        parents=(NotBeforeParent("opened_at", "order_id", "orders", "order_id", "ordered_at",
+                                 WARNING),),
+        orders=(Order("closed_at", "opened_at", WARNING, "not before its parent"),),
         events=("opened_at", "closed_at"),
     ),
     "activities": TableRules(
@@ -189,10 +194,11 @@ RULES: dict[str, TableRules] = {
     ),
     "contracts": TableRules(
         references=(_ref("account_id", "accounts"),),
-        ranges=(Range("annual_value", min_value=0, strict_min=True, rule="amounts > 0"),),
+        # the contract requires > 0 of net_amount only; any other amount must not be negative
+        ranges=(Range("annual_value", min_value=0, rule="amounts >= 0"),),
         orders=(
-            Order("ends_on", "starts_on", BLOCKING, "not before its parent"),
-            Order("terminated_on", "starts_on", BLOCKING, "not before its parent"),
+            Order("ends_on", "starts_on", WARNING, "not before its parent"),
+            Order("terminated_on", "starts_on", WARNING, "not before its parent"),
         ),
     ),
     "web_sessions": TableRules(
@@ -232,7 +238,7 @@ RULES: dict[str, TableRules] = {
     ),
     "trainings": TableRules(
         references=(_ref("rep_id", "reps"),),
-        ranges=(Range("hours", min_value=0, strict_min=True, rule="amounts > 0"),),
+        ranges=(Range("hours", min_value=0, rule="amounts >= 0"),),
         events=("held_on",),
     ),
 }

@@ -124,7 +124,7 @@ def input_suite(table_name: str, build_moment: datetime) -> gx.ExpectationSuite:
 
     # not before its parent
     for parent in rules.parents:
-        _add(suite, gxe.ExpectColumnPairValuesAToBeGreaterThanB, R_PARENT, BLOCKING,
+        _add(suite, gxe.ExpectColumnPairValuesAToBeGreaterThanB, R_PARENT, parent.severity,
              f"{parent.column} is not before its {parent.parent_table[:-1]}'s "
              f"{parent.parent_column}", parent.column, column_A=parent.column,
              column_B=parent.frame_column, or_equal=True,
